@@ -1,0 +1,323 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type {
+  AnalysisClaims,
+  DailySpend,
+  Deliveries,
+  HistoryRange,
+  Mutes,
+  SignalReader,
+  SignalWriter,
+  SpendLedger,
+} from "../core/ports";
+import { type Signal, type SignalKey, SignalSchema } from "../core/signal";
+import type { Timeframe } from "../core/timeframes";
+import { parseOrThrow } from "../core/validation";
+import { dynamoDocumentClient } from "./aws-clients";
+import { SIGNALS_TABLE } from "./resource-definitions";
+
+/**
+ * The signals table. One table, string keys (see README, "Signals table"):
+ *   signal        pk SIGNAL#<symbol>#<tf>   sk <candleTime>        (+ gsi1/gsi2 keys when alert)
+ *   claim         pk CLAIM#<symbol>#<tf>    sk <candleTime>        (LLM lease, TTL)
+ *   daily spend   pk SPEND                  sk <day>               (atomic counters)
+ *   mute          pk MUTE                   sk <symbol>
+ *   chat state    pk CHAT                   sk <chatId>
+ */
+const KEYS = { ...SIGNALS_TABLE.indexes } as const;
+const INTERNAL_ATTRIBUTES = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "expiresAt", "deliveredTo"];
+
+const signalPk = (symbol: string, timeframe: string) => `SIGNAL#${symbol}#${timeframe}`;
+const keyOf = (key: SignalKey) => ({ pk: signalPk(key.symbol, key.timeframe), sk: key.candleTime });
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException ||
+  (error as { name?: string } | undefined)?.name === "ConditionalCheckFailedException";
+
+/** Strips storage keys and validates, so readers get exactly the public Signal record. */
+export function signalFromItem(item: Record<string, unknown>): Signal {
+  const record = Object.fromEntries(
+    Object.entries(item).filter(([name]) => !INTERNAL_ATTRIBUTES.includes(name)),
+  );
+  return parseOrThrow(SignalSchema, record, `stored signal ${String(item.pk)} ${String(item.sk)}`);
+}
+
+export class DynamoStore
+  implements SignalWriter, SignalReader, AnalysisClaims, SpendLedger, Deliveries, Mutes
+{
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = dynamoDocumentClient(),
+  ) {}
+
+  async getSignal(key: SignalKey): Promise<Signal | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keyOf(key), ConsistentRead: true }),
+    );
+    return Item ? signalFromItem(Item) : undefined;
+  }
+
+  async putSignal(signal: Signal, options: { expiresAt?: number } = {}): Promise<"stored" | "duplicate"> {
+    const alertKeys = signal.alert
+      ? {
+          gsi1pk: "ALERT",
+          gsi1sk: `${signal.candleTime}#${signal.symbol}#${signal.timeframe}`,
+          gsi2pk: `ALERT#${signal.symbol}#${signal.timeframe}`,
+          gsi2sk: signal.candleTime,
+        }
+      : {};
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keyOf(signal),
+            ...alertKeys,
+            ...signal,
+            expiresAt: signal.alert ? undefined : options.expiresAt,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return "stored";
+    } catch (error) {
+      if (isConditionFailure(error)) return "duplicate";
+      throw error;
+    }
+  }
+
+  async claim(key: SignalKey, owner: string, leaseUntil: number, now: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: `CLAIM#${key.symbol}#${key.timeframe}`,
+            sk: key.candleTime,
+            owner,
+            leaseUntil,
+            expiresAt: Math.ceil(leaseUntil / 1000) + 86_400,
+          },
+          ConditionExpression: "attribute_not_exists(pk) OR leaseUntil < :now OR #owner = :owner",
+          ExpressionAttributeNames: { "#owner": "owner" },
+          ExpressionAttributeValues: { ":now": now, ":owner": owner },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async history(symbol: string, timeframe: Timeframe, range: HistoryRange = {}): Promise<Signal[]> {
+    const since = range.since === undefined ? "0" : new Date(range.since).toISOString();
+    const until = range.until === undefined ? "9" : new Date(range.until).toISOString();
+    return this.queryAll(
+      {
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :since AND :until",
+        ExpressionAttributeValues: { ":pk": signalPk(symbol, timeframe), ":since": since, ":until": until },
+      },
+      range.limit,
+    );
+  }
+
+  latestAlerts(limit: number): Promise<Signal[]> {
+    return this.queryAll(
+      {
+        IndexName: KEYS.alerts.name,
+        KeyConditionExpression: "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": "ALERT" },
+      },
+      limit,
+    );
+  }
+
+  async lastAlert(symbol: string, timeframe: Timeframe): Promise<Signal | undefined> {
+    const [latest] = await this.queryAll(
+      {
+        IndexName: KEYS.alertsBySymbol.name,
+        KeyConditionExpression: "gsi2pk = :pk",
+        ExpressionAttributeValues: { ":pk": `ALERT#${symbol}#${timeframe}` },
+      },
+      1,
+    );
+    return latest;
+  }
+
+  /** Newest first, following pages until `limit` rows (or the end). */
+  private async queryAll(input: Omit<QueryCommandInput, "TableName">, limit?: number): Promise<Signal[]> {
+    const rows: Signal[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          ...input,
+          TableName: this.tableName,
+          ScanIndexForward: false,
+          ExclusiveStartKey: startKey,
+          Limit: limit === undefined ? undefined : Math.min(1000, limit - rows.length),
+        }),
+      );
+      for (const item of page.Items ?? []) rows.push(signalFromItem(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && (limit === undefined || rows.length < limit));
+    return rows;
+  }
+
+  async reserve(day: string, usd: number, budgetUsd: number): Promise<boolean> {
+    if (usd > budgetUsd) return false;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: "SPEND", sk: day },
+          UpdateExpression: "ADD costUsd :usd, calls :one",
+          // DynamoDB conditions cannot add, so compare against the budget less this reservation.
+          ConditionExpression: "attribute_not_exists(costUsd) OR costUsd <= :limit",
+          ExpressionAttributeValues: { ":usd": usd, ":one": 1, ":limit": budgetUsd - usd },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async settle(day: string, deltaUsd: number, usage: { prompt: number; completion: number }): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: "SPEND", sk: day },
+        UpdateExpression: "ADD costUsd :delta, promptTokens :prompt, completionTokens :completion",
+        ExpressionAttributeValues: {
+          ":delta": deltaUsd,
+          ":prompt": usage.prompt,
+          ":completion": usage.completion,
+        },
+      }),
+    );
+  }
+
+  async spend(day: string): Promise<DailySpend> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: "SPEND", sk: day }, ConsistentRead: true }),
+    );
+    return {
+      day,
+      costUsd: Math.max(0, Number(Item?.costUsd ?? 0)),
+      calls: Number(Item?.calls ?? 0),
+      promptTokens: Number(Item?.promptTokens ?? 0),
+      completionTokens: Number(Item?.completionTokens ?? 0),
+    };
+  }
+
+  async deliveredTo(key: SignalKey): Promise<Set<string>> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keyOf(key),
+        ConsistentRead: true,
+        ProjectionExpression: "deliveredTo",
+      }),
+    );
+    return new Set((Item?.deliveredTo as Set<string> | undefined) ?? []);
+  }
+
+  async markDelivered(key: SignalKey, chatId: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keyOf(key),
+        UpdateExpression: "ADD deliveredTo :chat",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":chat": new Set([chatId]) },
+      }),
+    );
+  }
+
+  async markNotified(key: SignalKey, at: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(key),
+          UpdateExpression: "SET notifiedAt = :at",
+          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(notifiedAt)",
+          ExpressionAttributeValues: { ":at": at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async markChatUndeliverable(chatId: string, reason: string, at: string): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: "CHAT", sk: chatId, undeliverable: reason, at },
+      }),
+    );
+  }
+
+  async undeliverableChats(): Promise<Map<string, string>> {
+    const chats = new Map<string, string>();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": "CHAT" },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (typeof item.undeliverable === "string") chats.set(String(item.sk), item.undeliverable);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return chats;
+  }
+
+  async mute(symbol: string, until: number): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: "MUTE", sk: symbol, mutedUntil: until, expiresAt: Math.ceil(until / 1000) },
+      }),
+    );
+  }
+
+  async unmute(symbol: string): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: "MUTE", sk: symbol } }));
+  }
+
+  async mutes(now: number): Promise<Map<string, number>> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": "MUTE" },
+      }),
+    );
+    return new Map(
+      Items.filter((item) => Number(item.mutedUntil) > now).map((item) => [
+        String(item.sk),
+        Number(item.mutedUntil),
+      ]),
+    );
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Plain data that both the CDK stack (lib/) and the local runtime (local/) build resources from,
+ * so the emulated table and queues have the same keys, indexes and redrive as the deployed ones.
+ */
+export const SIGNALS_TABLE = {
+  partitionKey: "pk",
+  sortKey: "sk",
+  ttlAttribute: "expiresAt",
+  /** Sparse: only alert rows carry these keys. */
+  indexes: {
+    alerts: { name: "alerts", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
+    alertsBySymbol: { name: "alertsBySymbol", partitionKey: "gsi2pk", sortKey: "gsi2sk" },
+  },
+} as const;
+
+export const FUNCTION_TIMEOUT_SECONDS = {
+  fetcher: 120,
+  analyst: 60,
+  notifier: 60,
+  bot: 15,
+} as const;
+
+export const ANALYSIS_QUEUE = {
+  /** After this many receives a message moves to the DLQ. */
+  maxReceiveCount: 5,
+  /** AWS's guidance for an SQS event source: at least 6x the function timeout. */
+  visibilityTimeoutSeconds: 6 * FUNCTION_TIMEOUT_SECONDS.analyst,
+  batchSize: 10,
+  maxBatchingWindowSeconds: 5,
+  retentionDays: 4,
+  dlqRetentionDays: 14,
+} as const;
+
+export const NOTIFIER_STREAM = {
+  batchSize: 10,
+  retryAttempts: 5,
+  maxRecordAgeSeconds: 6 * 3600,
+} as const;
+
+/** Environment variables the stack sets on functions (names only: values are never secrets). */
+export const ENV_NAMES = {
+  tableName: "TABLE_NAME",
+  queueUrl: "QUEUE_URL",
+  dlqUrl: "DLQ_URL",
+  openaiKeyParameter: "OPENAI_API_KEY_PARAMETER",
+  botTokenParameter: "TELEGRAM_BOT_TOKEN_PARAMETER",
+} as const;

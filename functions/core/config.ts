@@ -1,0 +1,139 @@
+import { z } from "zod";
+import { ProviderName } from "./providers";
+import { isKnownSymbol, similarSymbols } from "./symbols";
+import { Timeframe } from "./timeframes";
+import { parseOrThrow } from "./validation";
+
+const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM (24h)");
+const ParameterName = z
+  .string()
+  .regex(/^\/[\w.\-/]{1,1010}$/, "expected an SSM parameter name such as /signal-pipeline/x");
+
+const TimeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, "not an IANA time zone such as Europe/Berlin or UTC");
+
+const KnownSymbol = z.string().superRefine((symbol, ctx) => {
+  if (isKnownSymbol(symbol)) return;
+  const near = similarSymbols(symbol);
+  ctx.addIssue({
+    code: "custom",
+    message: `unknown symbol${near.length ? `; similar: ${near.join(", ")}` : ""}`,
+  });
+});
+
+/** A watched symbol: `"BTC-USD"`, or `{ symbol, providers }` to set its provider chain. */
+const WatchItem = z.preprocess(
+  (item) => (typeof item === "string" ? { symbol: item } : item),
+  z.object({ symbol: KnownSymbol, providers: z.array(ProviderName).min(1).optional() }),
+);
+
+const ModelPrice = z.object({
+  inputPerMillion: z.number().nonnegative(),
+  outputPerMillion: z.number().nonnegative(),
+});
+
+const ChatId = z.union([z.number().int(), z.string().regex(/^-?\d+$/)]).transform(String);
+
+export const GateSchema = z.object({
+  rsiPeriod: z.number().int().min(2).default(14),
+  rsiLower: z.number().min(1).max(49).default(30),
+  rsiUpper: z.number().min(51).max(99).default(70),
+  macdCross: z.boolean().default(true),
+  bollingerBreak: z.boolean().default(true),
+  maCross: z
+    .object({ fast: z.number().int().min(2), slow: z.number().int().min(3) })
+    .refine((m) => m.fast < m.slow, { message: "fast must be shorter than slow", path: ["fast"] })
+    .default({ fast: 50, slow: 200 }),
+  volumeSpikeZ: z.number().positive().nullable().default(3),
+  largeMoveAtr: z.number().positive().nullable().default(3),
+});
+
+export const ConfigSchema = z
+  .object({
+    stackName: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, "letters, digits and hyphens, starting with a letter")
+      .default("SignalPipeline"),
+    watchlist: z
+      .array(WatchItem)
+      .min(1)
+      .default(() => [{ symbol: "BTC-USD" }, { symbol: "ETH-USD" }]),
+    timeframe: Timeframe.default("1h"),
+    /** Closed candles sent with each analysis request; the slowest indicator needs them. */
+    lookbackCandles: z.number().int().min(60).max(1000).default(250),
+    timezone: TimeZone.default("UTC"),
+    providers: z
+      .object({
+        crypto: z.array(ProviderName).min(1).default(["coinbase", "kraken", "binance"]),
+        equity: z.array(ProviderName).min(1).default(["yahoo"]),
+      })
+      .prefault({}),
+    analyst: z
+      .object({
+        model: z.string().min(1).default("gpt-4o-mini"),
+        dailyBudgetUsd: z.number().nonnegative().default(0.5),
+        requestTimeoutMs: z.number().int().min(1000).max(120_000).default(20_000),
+        maxOutputTokens: z.number().int().min(64).max(4096).default(300),
+        recentSignals: z.number().int().min(0).max(10).default(3),
+        prices: z.record(z.string(), ModelPrice).default({
+          "gpt-4o-mini": { inputPerMillion: 0.15, outputPerMillion: 0.6 },
+          "gpt-4.1-mini": { inputPerMillion: 0.4, outputPerMillion: 1.6 },
+          "gpt-4.1-nano": { inputPerMillion: 0.1, outputPerMillion: 0.4 },
+          "gpt-4o": { inputPerMillion: 2.5, outputPerMillion: 10 },
+        }),
+        gate: GateSchema.prefault({}),
+      })
+      .prefault({}),
+    alerts: z
+      .object({
+        minConfidence: z.number().min(0).max(1).default(0.7),
+        cooldownMinutes: z.number().int().nonnegative().default(240),
+        quietHours: z.object({ from: ClockTime, to: ClockTime }).nullable().default(null),
+      })
+      .prefault({}),
+    telegram: z
+      .object({
+        chatIds: z.array(ChatId).default([]),
+        botTokenParameter: ParameterName.default("/signal-pipeline/telegram-bot-token"),
+      })
+      .prefault({}),
+    openai: z
+      .object({
+        apiKeyParameter: ParameterName.default("/signal-pipeline/openai-api-key"),
+        /** An OpenAI-compatible server for the deployed analyst (OPENAI_BASE_URL wins locally). */
+        baseUrl: z.url().optional(),
+      })
+      .prefault({}),
+    /** Days a non-alert analysis row is kept before TTL removes it; alerts are kept. */
+    retentionDays: z.number().int().min(1).max(3650).default(90),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.watchlist.forEach((item, index) => {
+      if (seen.has(item.symbol))
+        ctx.addIssue({
+          code: "custom",
+          message: "listed twice",
+          path: ["watchlist", index],
+          input: item.symbol,
+        });
+      seen.add(item.symbol);
+    });
+  });
+
+export type WatchItemInput = string | { symbol: string; providers?: ProviderName[] };
+export type ConfigInput = Omit<z.input<typeof ConfigSchema>, "watchlist"> & { watchlist?: WatchItemInput[] };
+export type Config = z.output<typeof ConfigSchema>;
+export type GateConfig = Config["analyst"]["gate"];
+
+/** Typed identity for signals.config.ts, so editors check the file as it is written. */
+export const defineConfig = (config: ConfigInput): ConfigInput => config;
+
+/** Validates the config; a bad value throws a ValidationError naming the field and the value. */
+export const parseConfig = (input: unknown): Config => parseOrThrow(ConfigSchema, input, "config");

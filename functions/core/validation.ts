@@ -1,0 +1,52 @@
+import type { z } from "zod";
+
+/** A rejected input: the message names each bad field and the value it held. */
+export class ValidationError extends Error {
+  constructor(
+    readonly subject: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid ${subject}: ${problems.join("; ")}`);
+    this.name = "ValidationError";
+  }
+}
+
+const MAX_VALUE_CHARS = 80;
+
+function showValue(value: unknown): string {
+  if (value === undefined) return "missing";
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}…` : text;
+}
+
+export function fieldPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "(root)";
+  return path
+    .map((key, index) => (typeof key === "number" ? `[${key}]` : `${index === 0 ? "" : "."}${String(key)}`))
+    .join("");
+}
+
+/** Parses `input` or throws a ValidationError whose lines read `field = value: problem`. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, subject: string): z.output<S> {
+  const result = schema.safeParse(input, { reportInput: true });
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const value = "input" in issue ? showValue(issue.input) : "missing";
+    return `${fieldPath(issue.path)} = ${value}: ${issue.message}`;
+  });
+  throw new ValidationError(subject, problems);
+}
+
+/** JSON.parse that reports bad JSON as a ValidationError of the subject. */
+export function parseJson(text: string, subject: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(subject, [`body = ${showValue(text)}: not JSON (${(error as Error).message})`]);
+  }
+}

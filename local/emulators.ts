@@ -1,0 +1,128 @@
+import type { AddressInfo } from "node:net";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import dynalite from "dynalite";
+import { createSqsServer } from "local-aws-sqs";
+import { ANALYSIS_QUEUE, SIGNALS_TABLE } from "../functions/adapters/resource-definitions";
+
+export interface RunningEmulator {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+type ClosableServer = {
+  address(): AddressInfo | string | null;
+  close(cb?: (error?: Error) => void): unknown;
+};
+
+const closeServer = (server: ClosableServer) =>
+  new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+
+const endpointOf = (server: ClosableServer) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+/** Starts dynalite on a free loopback port; `path` persists the data (LevelDB), otherwise in memory. */
+export async function startDynalite(options: { path?: string } = {}): Promise<RunningEmulator> {
+  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  return { endpoint: endpointOf(server), close: () => closeServer(server) };
+}
+
+/** Starts local-aws-sqs (in memory) on a free loopback port. */
+export async function startSqs(): Promise<RunningEmulator> {
+  const server = await createSqsServer({
+    port: 0,
+    hostname: "127.0.0.1",
+    emulateQueueCreationLifecycle: false,
+  });
+  if (!server.listening) await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  return {
+    endpoint: endpointOf(server),
+    close: () => {
+      server.closeAllConnections?.();
+      return closeServer(server);
+    },
+  };
+}
+
+/** Credentials and region for emulators: the SDK requires some, the emulators ignore them. */
+export const EMULATOR_CLIENT_CONFIG = {
+  region: "us-east-1",
+  credentials: { accessKeyId: "local", secretAccessKey: "local" },
+};
+
+/** Creates the signals table with the keys and indexes the stack defines (no-op if it exists). */
+export async function createSignalsTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if ((error as Error).name !== "ResourceNotFoundException") throw error;
+  }
+  const { partitionKey, sortKey, indexes } = SIGNALS_TABLE;
+  const indexList = Object.values(indexes);
+  const attributes = [
+    partitionKey,
+    sortKey,
+    ...indexList.flatMap((index) => [index.partitionKey, index.sortKey]),
+  ];
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: attributes.map((name) => ({ AttributeName: name, AttributeType: "S" })),
+      KeySchema: [
+        { AttributeName: partitionKey, KeyType: "HASH" },
+        { AttributeName: sortKey, KeyType: "RANGE" },
+      ],
+      GlobalSecondaryIndexes: indexList.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: "HASH" },
+          { AttributeName: index.sortKey, KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "ALL" },
+      })),
+      StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
+    }),
+  );
+  // dynalite implements neither TTL nor streams: the local runtime delivers stream records itself.
+}
+
+export interface AnalysisQueues {
+  queueUrl: string;
+  dlqUrl: string;
+  dlqArn: string;
+}
+
+/** Creates the analysis queue and its DLQ with the stack's redrive policy and visibility timeout. */
+export async function createAnalysisQueues(client: SQSClient, prefix = "signals"): Promise<AnalysisQueues> {
+  const dlq = await client.send(
+    new CreateQueueCommand({
+      QueueName: `${prefix}-analysis-dlq`,
+      Attributes: { MessageRetentionPeriod: String(ANALYSIS_QUEUE.dlqRetentionDays * 86_400) },
+    }),
+  );
+  const dlqUrl = dlq.QueueUrl as string;
+  const { Attributes } = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }),
+  );
+  const dlqArn = Attributes?.QueueArn as string;
+  const queue = await client.send(
+    new CreateQueueCommand({
+      QueueName: `${prefix}-analysis`,
+      Attributes: {
+        VisibilityTimeout: String(ANALYSIS_QUEUE.visibilityTimeoutSeconds),
+        MessageRetentionPeriod: String(ANALYSIS_QUEUE.retentionDays * 86_400),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: dlqArn,
+          maxReceiveCount: ANALYSIS_QUEUE.maxReceiveCount,
+        }),
+      },
+    }),
+  );
+  return { queueUrl: queue.QueueUrl as string, dlqUrl, dlqArn };
+}
+
+export const dynamoClientFor = (endpoint: string) =>
+  new DynamoDBClient({ ...EMULATOR_CLIENT_CONFIG, endpoint });
+export const sqsClientFor = (endpoint: string) => new SQSClient({ ...EMULATOR_CLIENT_CONFIG, endpoint });
