@@ -1,0 +1,6 @@
+import type { Command } from "commander";
+
+// Placeholder until the history command lands.
+export function registerHistoryCommand(program: Command): void {
+  program.command("history").description("not yet available");
+}

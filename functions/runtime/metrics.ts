@@ -1,0 +1,7 @@
+import { Metrics } from "@aws-lambda-powertools/metrics";
+
+/**
+ * One EMF metrics buffer per container; handlers add metrics and call publishStoredMetrics() before
+ * returning. POWERTOOLS_METRICS_DISABLED=true (set by the local runtime and tests) keeps stdout clean.
+ */
+export const metrics = new Metrics({ namespace: "SignalPipeline", serviceName: "signal-pipeline" });
