@@ -45,3 +45,12 @@ export const ENV_NAMES = {
   openaiKeyParameter: "OPENAI_API_KEY_PARAMETER",
   botTokenParameter: "TELEGRAM_BOT_TOKEN_PARAMETER",
 } as const;
+
+/** CloudFormation output keys of the stack; the CLI resolves the deployed resources from them. */
+export const STACK_OUTPUTS = {
+  tableName: "TableName",
+  analysisQueueUrl: "AnalysisQueueUrl",
+  analysisDlqUrl: "AnalysisDlqUrl",
+  notifierFailureQueueUrl: "NotifierFailureQueueUrl",
+  webhookUrl: "WebhookUrl",
+} as const;

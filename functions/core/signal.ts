@@ -31,6 +31,8 @@ export const SignalSchema = z.object({
   indicators: z.record(z.string(), z.number().nullable()),
   triggers: z.array(z.string()).default([]),
   provider: z.string().min(1),
+  /** Closes of the candles up to the analysed one (oldest first), kept on alerts only: the chart. */
+  recentCloses: z.array(z.number().finite().positive()).max(200).optional(),
   alert: z.boolean(),
   silent: z.boolean().optional(),
   notifiedAt: z.iso.datetime().optional(),
