@@ -35,6 +35,11 @@ export const NOTIFIER_STREAM = {
   batchSize: 10,
   retryAttempts: 5,
   maxRecordAgeSeconds: 6 * 3600,
+  /** Lambda event filter: only inserted signals the alert policy flagged reach the notifier. */
+  filterPattern: {
+    eventName: ["INSERT"],
+    dynamodb: { NewImage: { alert: { BOOL: [true] } } },
+  },
 } as const;
 
 /** Environment variables the stack sets on functions (names only: values are never secrets). */
