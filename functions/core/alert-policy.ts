@@ -47,8 +47,9 @@ export function inQuietHours(epochMs: number, alerts: Config["alerts"], timezone
 
 /**
  * Alert on transitions: a BUY or SELL at or above the confidence threshold that differs from the
- * symbol's last alert, or repeats it after the cooldown. Muted symbols never alert; quiet hours
- * alert silently.
+ * symbol's last alert, or repeats it after the cooldown (measured between candle times, so a replay
+ * decides as live would). Muted symbols never alert; quiet hours alert silently. A candle at or before
+ * the last alert's never alerts.
  */
 export function decideAlert(
   signal: Pick<Signal, "action" | "confidence" | "candleTime">,
@@ -61,8 +62,10 @@ export function decideAlert(
   if (context.mutedUntil !== undefined && context.mutedUntil > context.now) return no("muted");
   const last = context.lastAlert;
   if (!last) return { alert: true, silent, reason: "first" };
-  if (last.action !== signal.action) return { alert: true, silent, reason: "transition" };
   const sinceLastMs = Date.parse(signal.candleTime) - Date.parse(last.candleTime);
+  // A late or replayed candle at or before the last alert must not re-open a settled decision.
+  if (sinceLastMs <= 0) return no("not-newer-than-last");
+  if (last.action !== signal.action) return { alert: true, silent, reason: "transition" };
   if (sinceLastMs >= context.alerts.cooldownMinutes * 60_000)
     return { alert: true, silent, reason: "cooldown-passed" };
   return no("same-as-last");

@@ -1,0 +1,113 @@
+import { isKnownSymbol, similarSymbols } from "../symbols";
+import { parseDuration } from "../timeframes";
+
+/** The command menu (setMyCommands) and /help, in one place. */
+export const BOT_COMMANDS = [
+  { command: "start", description: "This chat's id and how to allow it" },
+  { command: "help", description: "What the bot can do" },
+  { command: "last", description: "Latest alerts: /last [N]" },
+  { command: "history", description: "Signals of a symbol: /history BTC-USD [N|7d]" },
+  { command: "status", description: "Last tick per symbol, DLQ depth, LLM spend today" },
+  { command: "mute", description: "Pause a symbol's alerts: /mute BTC-USD 2h" },
+  { command: "unmute", description: "Resume a symbol's alerts: /unmute BTC-USD" },
+  { command: "watchlist", description: "Watched symbols and mutes" },
+] as const;
+
+export const LIMITS = {
+  last: { default: 5, max: 20 },
+  history: { default: 10, max: 25 },
+  /** Longest /mute; longer means the symbol should leave the watchlist. */
+  muteMaxMs: 30 * 86_400_000,
+} as const;
+
+export type BotCommand =
+  | { name: "start" }
+  | { name: "help" }
+  | { name: "last"; count: number }
+  | { name: "history"; symbol: string; count: number; sinceMs?: number; window?: string }
+  | { name: "status" }
+  | { name: "mute"; symbol: string; durationMs: number; duration: string }
+  | { name: "unmute"; symbol: string }
+  | { name: "watchlist" }
+  /** A known command used wrongly: `problem` says how to use it. */
+  | { name: "usage"; command: string; problem: string }
+  | { name: "unknown"; command: string };
+
+/** Accepts BTC-USD, btc-usd and BTC (as BTC-USD); otherwise says which symbols are close. */
+export function resolveSymbol(text: string | undefined): { symbol: string } | { problem: string } {
+  if (!text) return { problem: "which symbol? e.g. BTC-USD" };
+  const upper = text.toUpperCase();
+  for (const candidate of [upper, `${upper}-USD`]) if (isKnownSymbol(candidate)) return { symbol: candidate };
+  const near = similarSymbols(upper);
+  return { problem: `unknown symbol ${text}${near.length ? `; did you mean ${near.join(", ")}?` : ""}` };
+}
+
+const parseCount = (text: string, max: number): number | undefined => {
+  if (!/^\d{1,4}$/.test(text)) return undefined;
+  const count = Number(text);
+  return count >= 1 ? Math.min(count, max) : undefined;
+};
+
+const tryDuration = (text: string): number | undefined => {
+  try {
+    return parseDuration(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Parses "/name[@bot] args…" into a command; undefined when the text is not a command at all.
+ * Counts above a command's maximum are capped rather than refused.
+ */
+export function parseCommand(text: string | undefined): BotCommand | undefined {
+  const match = /^\/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(text?.trim() ?? "");
+  if (!match) return undefined;
+  const command = (match[1] ?? "").toLowerCase();
+  const args = (match[2] ?? "").trim().split(/\s+/).filter(Boolean);
+  const usage = (problem: string): BotCommand => ({ name: "usage", command, problem });
+
+  switch (command) {
+    case "start":
+    case "help":
+    case "status":
+    case "watchlist":
+      return { name: command };
+    case "last": {
+      if (args.length === 0) return { name: "last", count: LIMITS.last.default };
+      const count = parseCount(args[0] ?? "", LIMITS.last.max);
+      return count && args.length === 1 ? { name: "last", count } : usage("/last [N], e.g. /last 5");
+    }
+    case "history": {
+      const resolved = resolveSymbol(args[0]);
+      if ("problem" in resolved) return usage(`${resolved.problem}. Use /history BTC-USD [N|7d]`);
+      const extent = args[1];
+      if (args.length > 2) return usage("/history SYMBOL [N|7d]");
+      if (extent === undefined) return { name: "history", ...resolved, count: LIMITS.history.default };
+      const count = parseCount(extent, LIMITS.history.max);
+      if (count) return { name: "history", ...resolved, count };
+      const sinceMs = tryDuration(extent);
+      if (sinceMs !== undefined && sinceMs > 0)
+        return { name: "history", ...resolved, count: LIMITS.history.max, sinceMs, window: extent };
+      return usage(`"${extent}" is neither a count nor a window like 7d. Use /history SYMBOL [N|7d]`);
+    }
+    case "mute": {
+      const resolved = resolveSymbol(args[0]);
+      if ("problem" in resolved) return usage(`${resolved.problem}. Use /mute BTC-USD 2h`);
+      const duration = args[1];
+      const durationMs = duration === undefined ? undefined : tryDuration(duration);
+      if (!duration || durationMs === undefined || durationMs <= 0 || args.length > 2)
+        return usage("/mute SYMBOL DURATION, e.g. /mute BTC-USD 2h (m, h, d or w)");
+      if (durationMs > LIMITS.muteMaxMs) return usage("the longest mute is 30d");
+      return { name: "mute", ...resolved, durationMs, duration };
+    }
+    case "unmute": {
+      const resolved = resolveSymbol(args[0]);
+      if ("problem" in resolved || args.length > 1)
+        return usage(`${"problem" in resolved ? `${resolved.problem}. ` : ""}Use /unmute BTC-USD`);
+      return { name: "unmute", ...resolved };
+    }
+    default:
+      return { name: "unknown", command };
+  }
+}

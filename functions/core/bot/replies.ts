@@ -1,0 +1,144 @@
+import type { Config } from "../config";
+import {
+  ACTION_MARK,
+  analystLabel,
+  escapeHtml,
+  fitLines,
+  formatConfidence,
+  formatLocalTime,
+  formatPrice,
+  truncate,
+} from "../message";
+import type { DailySpend } from "../ports";
+import type { Signal } from "../signal";
+import { timeframeMs } from "../timeframes";
+import { BOT_COMMANDS } from "./commands";
+
+/** The bot's answers as Telegram HTML; every value from outside is escaped, every answer fits 4096. */
+
+const closeTime = (signal: Pick<Signal, "candleTime" | "timeframe">) =>
+  Date.parse(signal.candleTime) + timeframeMs(signal.timeframe);
+
+/** One signal on one line: mark, action, symbol, price, confidence, candle close, analyst, first reason. */
+export function signalLine(signal: Signal, timezone: string, options: { showSymbol?: boolean } = {}): string {
+  const parts = [
+    `${ACTION_MARK[signal.action]} <b>${signal.action}</b>${options.showSymbol === false ? "" : ` ${escapeHtml(signal.symbol)}`}`,
+    formatPrice(signal.price),
+    ...(signal.confidence === undefined ? [] : [formatConfidence(signal.confidence)]),
+    formatLocalTime(closeTime(signal), timezone),
+    escapeHtml(truncate(analystLabel(signal), 40)),
+  ];
+  const reason = signal.reasons[0];
+  const bell = signal.alert ? " 🔔" : "";
+  return `${parts.join(" · ")}${bell}${reason ? `\n    <i>${escapeHtml(truncate(reason, 80))}</i>` : ""}`;
+}
+
+export function startReply(chatId: string, allowed: boolean): string {
+  const id = escapeHtml(chatId);
+  return [
+    "👋 <b>Signal Pipeline</b>",
+    `This chat's id: <code>${id}</code>`,
+    "",
+    allowed
+      ? "This chat is on the allowlist: alerts arrive here and the commands answer. /help lists them."
+      : [
+          "To receive alerts and use the commands here, add this id to the allowlist:",
+          `• deployed: <code>telegram: { chatIds: ["${id}"] }</code> in signals.config.ts, then <code>npx cdk deploy</code>`,
+          `• locally: <code>TELEGRAM_CHAT_ID=${id} npm start -- --serve</code>`,
+        ].join("\n"),
+  ].join("\n");
+}
+
+export function helpReply(): string {
+  return [
+    "<b>Commands</b>",
+    ...BOT_COMMANDS.map(({ command, description }) => `/${command} · ${escapeHtml(description)}`),
+    "",
+    "Under each alert: Mute 1h, Mute 24h and History.",
+  ].join("\n");
+}
+
+export function historyReply(
+  symbol: string,
+  timeframe: string,
+  signals: Signal[],
+  scope: { count: number; window?: string },
+  timezone: string,
+): string {
+  const what = scope.window ? `last ${escapeHtml(scope.window)}` : `last ${scope.count}`;
+  if (signals.length === 0)
+    return `No signals stored for <b>${escapeHtml(symbol)}</b> ${escapeHtml(timeframe)} (${what}).`;
+  const header = `<b>${escapeHtml(symbol)} ${escapeHtml(timeframe)}</b> · ${what}, newest first (${escapeHtml(timezone)})`;
+  return fitLines([header, ...signals.map((s) => signalLine(s, timezone, { showSymbol: false }))]);
+}
+
+export function lastAlertsReply(alerts: Signal[], timezone: string): string {
+  if (alerts.length === 0) return "No alerts yet.";
+  return fitLines([
+    `<b>Latest alerts</b>, newest first (${escapeHtml(timezone)})`,
+    ...alerts.map((s) => signalLine(s, timezone)),
+  ]);
+}
+
+const muteLines = (mutes: Map<string, number>, timezone: string) =>
+  [...mutes].map(
+    ([symbol, until]) => `🔕 ${escapeHtml(symbol)} muted until ${formatLocalTime(until, timezone)}`,
+  );
+
+export interface StatusFacts {
+  now: number;
+  latest: { symbol: string; signal?: Signal }[];
+  dlqDepth?: number;
+  spend: DailySpend;
+  mutes: Map<string, number>;
+}
+
+const usd = (value: number) => `$${value < 1 ? value.toFixed(4) : value.toFixed(2)}`;
+
+export function statusReply(config: Config, facts: StatusFacts): string {
+  const tz = config.timezone;
+  const staleAfterMs = 2 * timeframeMs(config.timeframe);
+  const ticks = facts.latest.map(({ symbol, signal }) => {
+    if (!signal) return `${escapeHtml(symbol)}: no signal stored yet`;
+    const stale = facts.now - closeTime(signal) > staleAfterMs ? " ⚠️ stale" : "";
+    return `${escapeHtml(symbol)}: last tick ${formatLocalTime(closeTime(signal), tz)} · ${signal.action} (${escapeHtml(truncate(analystLabel(signal), 40))})${stale}`;
+  });
+  const dlq =
+    facts.dlqDepth === undefined
+      ? "Analysis DLQ: unknown"
+      : `Analysis DLQ: ${facts.dlqDepth} message${facts.dlqDepth === 1 ? "" : "s"}${facts.dlqDepth > 0 ? " ⚠️" : ""}`;
+  const budget = config.analyst.dailyBudgetUsd;
+  const share = budget > 0 ? ` (${Math.round((facts.spend.costUsd / budget) * 100)}%)` : "";
+  return fitLines([
+    `<b>Status</b> · ${formatLocalTime(facts.now, tz)}`,
+    ...ticks,
+    dlq,
+    `LLM spend today (${facts.spend.day}): ${usd(facts.spend.costUsd)} of ${usd(budget)}${share} · ${facts.spend.calls} call${facts.spend.calls === 1 ? "" : "s"}`,
+    ...muteLines(facts.mutes, tz),
+  ]);
+}
+
+export function watchlistReply(config: Config, mutes: Map<string, number>): string {
+  const { alerts } = config;
+  const quiet = alerts.quietHours ? `${alerts.quietHours.from}–${alerts.quietHours.to}` : "none";
+  return fitLines([
+    `<b>Watchlist</b> · ${escapeHtml(config.timeframe)} candles`,
+    ...config.watchlist.map(({ symbol }) => {
+      const until = mutes.get(symbol);
+      return `• ${escapeHtml(symbol)}${until ? ` 🔕 until ${formatLocalTime(until, config.timezone)}` : ""}`;
+    }),
+    "",
+    `Alerts: confidence ≥ ${formatConfidence(alerts.minConfidence)}, cooldown ${alerts.cooldownMinutes} min, quiet hours ${quiet} (${escapeHtml(config.timezone)})`,
+  ]);
+}
+
+export const mutedReply = (symbol: string, until: number, timezone: string) =>
+  `🔕 ${escapeHtml(symbol)} muted until ${formatLocalTime(until, timezone)}. /unmute ${escapeHtml(symbol)} to resume.`;
+
+export const unmutedReply = (symbol: string, wasMuted: boolean) =>
+  wasMuted ? `🔔 ${escapeHtml(symbol)} alerts resumed.` : `${escapeHtml(symbol)} was not muted.`;
+
+export const usageReply = (problem: string) => `⚠️ ${escapeHtml(problem)}`;
+export const unknownCommandReply = (command: string) =>
+  `Unknown command /${escapeHtml(truncate(command, 32))}. /help lists the commands.`;
+export const failureReply = () => "⚠️ That failed on our side; try again in a minute.";
