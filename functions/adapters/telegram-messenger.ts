@@ -1,0 +1,69 @@
+import { type Api, InputFile } from "grammy";
+import type { BotReplier } from "../core/bot/bot";
+import type { InlineKeyboard } from "../core/bot/callbacks";
+import type { OutgoingMessage, SendOutcome } from "../core/notify";
+import { classifyBotApiError, telegramApi } from "./telegram-api";
+
+const replyMarkup = (keyboard: InlineKeyboard | undefined) =>
+  keyboard
+    ? {
+        inline_keyboard: keyboard.map((row) =>
+          row.map((button) => ({ text: button.text, callback_data: button.callbackData })),
+        ),
+      }
+    : undefined;
+
+/**
+ * Sends alerts and bot replies through grammY's Api: sendMessage with HTML, sendPhoto for the chart.
+ * The token is resolved on first use (SSM when deployed), so building the messenger reads nothing.
+ */
+export class TelegramMessenger implements BotReplier {
+  private api: Promise<Api> | undefined;
+
+  constructor(
+    private readonly token: () => Promise<string>,
+    private readonly options: { timeoutSeconds?: number } = {},
+  ) {}
+
+  private client(): Promise<Api> {
+    if (!this.api) {
+      const created = this.token().then((token) => telegramApi(token, this.options));
+      // A failed lookup (SSM throttled, say) must not stick for the container's lifetime.
+      created.catch(() => {
+        if (this.api === created) this.api = undefined;
+      });
+      this.api = created;
+    }
+    return this.api;
+  }
+
+  async send(message: OutgoingMessage): Promise<SendOutcome> {
+    const other = {
+      parse_mode: message.format === "html" ? ("HTML" as const) : undefined,
+      reply_markup: replyMarkup(message.keyboard),
+      disable_notification: message.silent ? true : undefined,
+    };
+    try {
+      const api = await this.client();
+      if (message.photo) {
+        await api.sendPhoto(message.chatId, new InputFile(message.photo, "chart.png"), {
+          ...other,
+          caption: message.text,
+        });
+      } else {
+        await api.sendMessage(message.chatId, message.text, {
+          ...other,
+          link_preview_options: { is_disabled: true },
+        });
+      }
+      return { kind: "sent" };
+    } catch (error) {
+      return classifyBotApiError(error);
+    }
+  }
+
+  async answerCallback(callbackQueryId: string, text?: string): Promise<void> {
+    const api = await this.client();
+    await api.answerCallbackQuery(callbackQueryId, text ? { text } : undefined);
+  }
+}

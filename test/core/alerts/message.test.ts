@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import { alertKeyboard, parseCallbackData } from "../../../functions/core/bot/callbacks";
+import {
+  alertMessage,
+  escapeHtml,
+  fitLines,
+  formatPrice,
+  htmlToPlain,
+  TELEGRAM_CAPTION_LIMIT,
+  TELEGRAM_TEXT_LIMIT,
+} from "../../../functions/core/message";
+import { sampleSignal } from "../../support/telegram-fixtures";
+
+const tagsBalanced = (html: string) =>
+  ["b", "i", "code"].every((tag) => html.split(`<${tag}>`).length === html.split(`</${tag}>`).length);
+
+describe("alert message", () => {
+  it("shows symbol, action, confidence, price, the main reasons, indicators, analyst and local time", () => {
+    const html = alertMessage(sampleSignal(), { timezone: "Europe/Berlin" });
+    expect(html).toContain("<b>BUY BTC-USD</b>");
+    expect(html).toContain("confidence 82%");
+    expect(html).toContain("Price <b>63,412.50</b>");
+    // The 13:00 UTC candle of 1h closes at 14:00 UTC = 15:00 in Berlin (CET).
+    expect(html).toContain("1h candle closed Tue 5 Mar 15:00 CET");
+    expect(html).toContain("• RSI(14) back above 30 after an oversold dip");
+    expect(html).toContain("• Volume 2.1σ above average");
+    expect(html).toMatch(/<i>rsi14 31\.2 · macdHistogram 12\.37 · bbPercentB 0\.04 · atr14 812\.3<\/i>/);
+    expect(html).toContain("Analyst: gpt-4o-mini (prompt v1)");
+  });
+
+  it("names the rules analyst when no model made the call, and shows times in the configured zone", () => {
+    const html = alertMessage(
+      sampleSignal({
+        analyst: "rules",
+        model: undefined,
+        promptVersion: undefined,
+        candleTime: "2024-07-01T12:00:00.000Z",
+      }),
+      { timezone: "America/New_York" },
+    );
+    expect(html).toContain("Analyst: rules analyst");
+    expect(html).toContain("Mon 1 Jul 09:00"); // 13:00 UTC close, EDT
+  });
+
+  it("escapes everything that comes from the analysis", () => {
+    const html = alertMessage(
+      sampleSignal({ reasons: ["price <ma50> & falling", 'said "sell"'], model: "gpt<x>" }),
+      { timezone: "UTC" },
+    );
+    expect(html).toContain("price &lt;ma50&gt; &amp; falling");
+    expect(html).toContain("said &quot;sell&quot;");
+    expect(html).toContain("gpt&lt;x&gt;");
+    expect(html).not.toContain("<ma50>");
+    expect(htmlToPlain(html)).toContain("price <ma50> & falling");
+  });
+
+  it("keeps only the three main reasons", () => {
+    const html = alertMessage(sampleSignal({ reasons: ["one", "two", "three", "four", "five"] }), {
+      timezone: "UTC",
+    });
+    expect(html).toContain("• three");
+    expect(html).not.toContain("• four");
+  });
+
+  it("always fits Telegram's limits, however long the analysis is", () => {
+    const huge = sampleSignal({
+      reasons: Array.from({ length: 12 }, (_, i) => `${i} ${"<&>".repeat(3000)}`),
+      model: "m".repeat(5000),
+      horizon: "h".repeat(5000),
+      indicators: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`${"x".repeat(300)}${i}`, i])),
+    });
+    const text = alertMessage(huge, { timezone: "UTC", limit: TELEGRAM_TEXT_LIMIT });
+    const caption = alertMessage(huge, { timezone: "UTC", limit: TELEGRAM_CAPTION_LIMIT });
+    expect(text.length).toBeLessThanOrEqual(4096);
+    expect(caption.length).toBeLessThanOrEqual(1024);
+    for (const html of [text, caption]) {
+      expect(html).toContain("BUY BTC-USD");
+      expect(html).toContain("63,412.50");
+      expect(tagsBalanced(html)).toBe(true);
+      expect(html).not.toMatch(/&[a-z]*…/); // no entity cut in half
+    }
+  });
+
+  it("formats prices for their size", () => {
+    expect(formatPrice(63412.5)).toBe("63,412.50");
+    expect(formatPrice(2.34567)).toBe("2.3457");
+    expect(formatPrice(0.000123456789)).toBe("0.000123457");
+  });
+
+  it("turns its HTML back into the same plain text for the fallback", () => {
+    expect(htmlToPlain(`<b>${escapeHtml('a < b & "c" &lt;')}</b>`)).toBe('a < b & "c" &lt;');
+  });
+});
+
+describe("inline keyboard", () => {
+  it("offers Mute 1h, Mute 24h and History, with callback data Telegram accepts and the bot reads back", () => {
+    const [row = []] = alertKeyboard("ETH-USD");
+    expect(row.map((b) => b.text)).toEqual(["Mute 1h", "Mute 24h", "History"]);
+    for (const button of row) expect(Buffer.byteLength(button.callbackData)).toBeLessThanOrEqual(64);
+    expect(row.map((b) => parseCallbackData(b.callbackData))).toEqual([
+      { kind: "mute", symbol: "ETH-USD", duration: "1h" },
+      { kind: "mute", symbol: "ETH-USD", duration: "24h" },
+      { kind: "history", symbol: "ETH-USD" },
+    ]);
+  });
+
+  it("ignores callback data it did not make", () => {
+    for (const data of [
+      undefined,
+      "",
+      "mute:BTC-USD:5y",
+      "history",
+      "drop:BTC-USD",
+      "mute:btc usd:1h",
+      "history:BTC-USD:1h",
+    ])
+      expect(parseCallbackData(data)).toBeUndefined();
+  });
+});
+
+describe("fitLines", () => {
+  it("keeps whole lines under the limit and says how many were left out", () => {
+    const lines = Array.from({ length: 100 }, (_, i) => `line ${i} ${"x".repeat(90)}`);
+    const text = fitLines(lines, 1000);
+    expect(text.length).toBeLessThanOrEqual(1000);
+    const kept = text.split("\n");
+    expect(kept.at(-1)).toMatch(/^… \d+ more$/);
+    expect(kept.length - 1 + Number(/(\d+) more/.exec(text)?.[1])).toBe(100);
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { BOT_COMMANDS, parseCommand } from "../../../functions/core/bot/commands";
+
+describe("parseCommand", () => {
+  it("reads each command with its arguments", () => {
+    expect(parseCommand("/start")).toEqual({ name: "start" });
+    expect(parseCommand("/help@signals_test_bot")).toEqual({ name: "help" });
+    expect(parseCommand("/last")).toEqual({ name: "last", count: 5 });
+    expect(parseCommand("/last 3")).toEqual({ name: "last", count: 3 });
+    expect(parseCommand("/history BTC-USD")).toEqual({ name: "history", symbol: "BTC-USD", count: 10 });
+    expect(parseCommand("/history eth 4")).toEqual({ name: "history", symbol: "ETH-USD", count: 4 });
+    expect(parseCommand("/history BTC-USD 7d")).toEqual({
+      name: "history",
+      symbol: "BTC-USD",
+      count: 25,
+      sinceMs: 7 * 86_400_000,
+      window: "7d",
+    });
+    expect(parseCommand("/mute btc-usd 2h")).toEqual({
+      name: "mute",
+      symbol: "BTC-USD",
+      durationMs: 7_200_000,
+      duration: "2h",
+    });
+    expect(parseCommand("/unmute BTC-USD")).toEqual({ name: "unmute", symbol: "BTC-USD" });
+    expect(parseCommand("  /STATUS  ")).toEqual({ name: "status" });
+    expect(parseCommand("/watchlist")).toEqual({ name: "watchlist" });
+  });
+
+  it("caps counts instead of refusing them", () => {
+    expect(parseCommand("/last 500")).toEqual({ name: "last", count: 20 });
+    expect(parseCommand("/history BTC-USD 999")).toMatchObject({ count: 25 });
+  });
+
+  it("explains a wrong use instead of guessing", () => {
+    expect(parseCommand("/history")).toMatchObject({
+      name: "usage",
+      problem: expect.stringContaining("which symbol"),
+    });
+    expect(parseCommand("/history NOPE-XYZ")).toMatchObject({
+      name: "usage",
+      problem: expect.stringContaining("unknown symbol NOPE-XYZ"),
+    });
+    expect(parseCommand("/history BTC-USD soon")).toMatchObject({ name: "usage" });
+    expect(parseCommand("/last zero")).toMatchObject({ name: "usage" });
+    expect(parseCommand("/mute BTC-USD")).toMatchObject({ name: "usage" });
+    expect(parseCommand("/mute BTC-USD 90d")).toMatchObject({
+      name: "usage",
+      problem: "the longest mute is 30d",
+    });
+    expect(parseCommand("/unmute")).toMatchObject({ name: "usage" });
+  });
+
+  it("tells unknown commands from text that is no command at all", () => {
+    expect(parseCommand("/buy BTC")).toEqual({ name: "unknown", command: "buy" });
+    expect(parseCommand("hello")).toBeUndefined();
+    expect(parseCommand(undefined)).toBeUndefined();
+    expect(parseCommand("/")).toBeUndefined();
+  });
+
+  it("has a menu entry for every command, within Telegram's limits", () => {
+    for (const { command, description } of BOT_COMMANDS) {
+      expect(command).toMatch(/^[a-z0-9_]{1,32}$/);
+      expect(description.length).toBeGreaterThanOrEqual(1);
+      expect(description.length).toBeLessThanOrEqual(256);
+      expect(parseCommand(`/${command}`)?.name).not.toBe("unknown");
+    }
+  });
+});
