@@ -1,0 +1,72 @@
+import { Duration, Validations } from "aws-cdk-lib";
+import { FilterCriteria, StartingPosition } from "aws-cdk-lib/aws-lambda";
+import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
+import { Construct } from "constructs";
+import { ENV_NAMES, NOTIFIER_STREAM } from "../functions/adapters/resource-definitions";
+import { DeadLetterQueue } from "./encrypted-queue";
+import { PipelineFunction } from "./pipeline-function";
+import { grantSecret, type SecretParameter } from "./secret-parameters";
+import type { SignalsTable } from "./signals-table";
+
+export interface NotifierProps {
+  signals: SignalsTable;
+  telegramBotToken: SecretParameter;
+}
+
+/**
+ * The notifier: reads the table's stream (the outbox), filtered to inserted signals the alert policy
+ * flagged, and sends them to Telegram. A record that keeps failing is bisected out of its batch,
+ * retried a bounded number of times, then described in the failure queue.
+ */
+export class Notifier extends Construct {
+  readonly function: PipelineFunction;
+  readonly failedRecords: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: NotifierProps) {
+    super(scope, id);
+    this.failedRecords = new DeadLetterQueue(this, "FailedRecords", {
+      usedBy: "the notifier's stream event source (on-failure destination)",
+    });
+    Validations.of(this.failedRecords).acknowledge({
+      id: "AwsSolutions-SQS3",
+      reason:
+        "This queue is itself a dead-letter queue: the on-failure destination of the notifier's stream.",
+    });
+
+    this.function = new PipelineFunction(this, "Function", {
+      name: "notifier",
+      // The chart is rendered in-process (SVG to PNG with a wasm renderer).
+      memorySize: 512,
+      environment: { [ENV_NAMES.tableName]: props.signals.table.tableName },
+    });
+    // Read: mutes and chat state; write: notifiedAt / deliveredTo on the signal, undeliverable chats.
+    props.signals.grantReadWriteData(this.function);
+    grantSecret(this.function, props.telegramBotToken);
+
+    this.function.addEventSource(
+      new DynamoEventSource(props.signals.table, {
+        startingPosition: StartingPosition.LATEST,
+        batchSize: NOTIFIER_STREAM.batchSize,
+        filters: [FilterCriteria.filter(NOTIFIER_STREAM.filterPattern)],
+        bisectBatchOnError: true,
+        retryAttempts: NOTIFIER_STREAM.retryAttempts,
+        maxRecordAge: Duration.seconds(NOTIFIER_STREAM.maxRecordAgeSeconds),
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(this.failedRecords),
+      }),
+    );
+
+    Validations.of(this.function.role ?? this.function).acknowledge({
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason:
+        "The stream event source grants dynamodb:ListStreams, which has no resource-level permissions; " +
+        "every other stream and table action is scoped to the table's ARNs.",
+    });
+    Validations.of(this.function).acknowledge({
+      id: "Serverless-LambdaDLQ",
+      reason:
+        "Invoked synchronously by its stream event source only; failures go to the event source's " +
+        "on-failure destination (the FailedRecords queue), which a function DLQ would never receive.",
+    });
+  }
+}

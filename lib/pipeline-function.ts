@@ -1,0 +1,82 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
+import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { Construct } from "constructs";
+import { FUNCTION_TIMEOUT_SECONDS } from "../functions/adapters/resource-definitions";
+
+export type PipelineFunctionName = keyof typeof FUNCTION_TIMEOUT_SECONDS;
+
+export interface PipelineFunctionProps
+  extends Omit<NodejsFunctionProps, "entry" | "handler" | "runtime" | "architecture" | "timeout"> {
+  /** Which of functions/<name>/handler.ts this is; it also picks the timeout. */
+  name: PipelineFunctionName;
+}
+
+/** The repository root: entries, package-lock.json and signals.config.ts are resolved from here. */
+export const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/** Lets bundled CommonJS dependencies call `require` inside the ESM bundle. */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/**
+ * One pipeline Lambda with the project's defaults (the pattern of Powertools' examples/app):
+ * Node 24 on ARM64, a minified ESM bundle with source maps, its own log group with a retention,
+ * Powertools settings in env, and a role that holds only what the stack grants it.
+ */
+export class PipelineFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    const { name, environment, bundling, memorySize, ...rest } = props;
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.TWO_WEEKS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An own role instead of AWSLambdaBasicExecutionRole, whose log permissions are on `*`:
+    // the only log grant below is write access to this function's own log group.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal("lambda.amazonaws.com"),
+      description: `Signal Pipeline ${name} function`,
+    });
+    super(scope, id, {
+      ...rest,
+      role,
+      entry: join(PROJECT_ROOT, "functions", name, "handler.ts"),
+      handler: "handler",
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, "package-lock.json"),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: memorySize ?? 256,
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS[name]),
+      logGroup,
+      environment: {
+        NODE_OPTIONS: "--enable-source-maps",
+        POWERTOOLS_SERVICE_NAME: "signal-pipeline",
+        POWERTOOLS_METRICS_NAMESPACE: "SignalPipeline",
+        POWERTOOLS_LOG_LEVEL: "INFO",
+        ...environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        mainFields: ["module", "main"],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        ...bundling,
+      },
+    });
+    logGroup.grantWrite(this);
+
+    Validations.of(this).acknowledge({
+      id: "Serverless-LambdaTracing",
+      reason:
+        "No X-Ray: the functions carry no tracing SDK, so active tracing would add only Lambda's own " +
+        "segments and an IAM grant on `*`; Powertools logs (with request ids) and EMF metrics serve instead.",
+    });
+  }
+}

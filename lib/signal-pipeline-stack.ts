@@ -1,0 +1,73 @@
+import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
+import type { Construct } from "constructs";
+import { STACK_OUTPUTS } from "../functions/adapters/resource-definitions";
+import type { Config } from "../functions/core/config";
+import { AnalysisQueue } from "./analysis-queue";
+import { Analyst } from "./analyst";
+import { Fetcher } from "./fetcher";
+import { Notifier } from "./notifier";
+import { SecretParameters } from "./secret-parameters";
+import { SignalsTable } from "./signals-table";
+import { TelegramBot } from "./telegram-bot";
+
+export interface SignalPipelineStackProps extends StackProps {
+  config: Config;
+}
+
+/** The whole pipeline: schedule → fetcher → queue → analyst → table → stream → notifier, and the bot. */
+export class SignalPipelineStack extends Stack {
+  readonly signals: SignalsTable;
+  readonly analysisQueue: AnalysisQueue;
+  readonly fetcher: Fetcher;
+  readonly analyst: Analyst;
+  readonly notifier: Notifier;
+  readonly bot: TelegramBot;
+
+  constructor(scope: Construct, id: string, props: SignalPipelineStackProps) {
+    const { config, ...stackProps } = props;
+    super(scope, id, {
+      description: "Signal Pipeline: scheduled market data, gated LLM analysis, Telegram alerts",
+      ...stackProps,
+    });
+    const secrets = new SecretParameters(this, "Secrets", { config });
+    this.signals = new SignalsTable(this, "Signals");
+    this.analysisQueue = new AnalysisQueue(this, "Analysis");
+    const table = this.signals.table;
+
+    this.fetcher = new Fetcher(this, "Fetcher", {
+      timeframe: config.timeframe,
+      analysisQueue: this.analysisQueue.queue,
+    });
+    this.analyst = new Analyst(this, "Analyst", {
+      signals: this.signals,
+      analysisQueue: this.analysisQueue.queue,
+      openAiApiKey: secrets.openAiApiKey,
+    });
+    this.notifier = new Notifier(this, "Notifier", {
+      signals: this.signals,
+      telegramBotToken: secrets.telegramBotToken,
+    });
+    this.bot = new TelegramBot(this, "Bot", {
+      signals: this.signals,
+      analysisDeadLetterQueue: this.analysisQueue.deadLetterQueue,
+      telegramBotToken: secrets.telegramBotToken,
+    });
+
+    const outputs: Record<keyof typeof STACK_OUTPUTS, { value: string; description: string }> = {
+      tableName: { value: table.tableName, description: "The signals table" },
+      analysisQueueUrl: { value: this.analysisQueue.queue.queueUrl, description: "Analysis requests" },
+      analysisDlqUrl: {
+        value: this.analysisQueue.deadLetterQueue.queueUrl,
+        description: "Analysis requests that failed every attempt",
+      },
+      notifierFailureQueueUrl: {
+        value: this.notifier.failedRecords.queueUrl,
+        description: "Stream records the notifier could not deliver",
+      },
+      webhookUrl: { value: this.bot.webhookUrl.url, description: "Register this as the Telegram webhook" },
+    };
+    for (const [key, output] of Object.entries(outputs)) {
+      new CfnOutput(this, STACK_OUTPUTS[key as keyof typeof STACK_OUTPUTS], output);
+    }
+  }
+}

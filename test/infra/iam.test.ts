@@ -1,0 +1,176 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../../functions/core/config";
+import rawConfig from "../../signals.config";
+import { logicalIdOf, resourcesOf, type Synthesized, synthesize } from "./synth";
+
+interface Statement {
+  effect: string;
+  actions: string[];
+  resources: string[];
+}
+
+/** Renders a CloudFormation value readably: GetAtt → `Id.Attr`, Ref → `Id`, Join → the joined parts. */
+function render(value: unknown): string {
+  if (typeof value === "string") return value;
+  const intrinsic = value as Record<string, unknown>;
+  if (intrinsic.Ref) return `${intrinsic.Ref}`;
+  if (intrinsic["Fn::GetAtt"]) return (intrinsic["Fn::GetAtt"] as string[]).join(".");
+  if (intrinsic["Fn::Join"]) {
+    const [separator, parts] = intrinsic["Fn::Join"] as [string, unknown[]];
+    return parts.map(render).join(separator);
+  }
+  return JSON.stringify(value);
+}
+
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+let synth: Synthesized;
+const config = parseConfig(rawConfig);
+const parameterArn = (name: string) =>
+  `arn:AWS::Partition:ssm:AWS::Region:AWS::AccountId:parameter${name.startsWith("/") ? name : `/${name}`}`;
+
+/** Every Allow/Deny statement in the policies attached to the role whose logical id starts with `prefix`. */
+function statementsOf(rolePrefix: string): Statement[] {
+  const role = logicalIdOf(synth.json, "AWS::IAM::Role", rolePrefix);
+  return Object.values(resourcesOf(synth.json, "AWS::IAM::Policy"))
+    .filter((policy) => list(policy.Properties.Roles as unknown[]).some((ref) => render(ref) === role))
+    .flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+    )
+    .map((statement) => ({
+      effect: statement.Effect as string,
+      actions: list(statement.Action as string | string[]),
+      resources: list(statement.Resource).map(render),
+    }));
+}
+
+/** Resources granted for actions of one service (`dynamodb`, `sqs`, `ssm`, ...), across the role's statements. */
+const resourcesFor = (statements: Statement[], service: string) =>
+  [
+    ...new Set(
+      statements
+        .filter((statement) => statement.actions.some((action) => action.startsWith(`${service}:`)))
+        .flatMap((statement) => statement.resources),
+    ),
+  ].sort();
+
+const actionsFor = (statements: Statement[], service: string) =>
+  [
+    ...new Set(statements.flatMap((s) => s.actions).filter((action) => action.startsWith(`${service}:`))),
+  ].sort();
+
+let table: string;
+let queue: string;
+let dlq: string;
+
+beforeAll(() => {
+  synth = synthesize();
+  table = logicalIdOf(synth.json, "AWS::DynamoDB::Table", "Signals");
+  queue = logicalIdOf(synth.json, "AWS::SQS::Queue", "AnalysisQueue");
+  dlq = logicalIdOf(synth.json, "AWS::SQS::Queue", "AnalysisDeadLetters");
+});
+
+describe("function roles", () => {
+  const roles = ["FetcherFunctionRole", "AnalystFunctionRole", "NotifierFunctionRole", "BotFunctionRole"];
+
+  it("carry no AWS managed policy and no inline wildcard action", () => {
+    for (const prefix of roles) {
+      const role = logicalIdOf(synth.json, "AWS::IAM::Role", prefix);
+      const properties = resourcesOf(synth.json, "AWS::IAM::Role")[role]?.Properties ?? {};
+      expect(properties.ManagedPolicyArns, prefix).toBeUndefined();
+      for (const statement of statementsOf(prefix)) {
+        expect(statement.effect).toBe("Allow");
+        for (const action of statement.actions) expect(action, prefix).not.toMatch(/(^\*$|:\*$)/);
+      }
+    }
+  });
+
+  it("have no `*` resource for DynamoDB, SQS or SSM, except ListStreams, which takes no resource", () => {
+    for (const prefix of roles) {
+      for (const statement of statementsOf(prefix)) {
+        if (!statement.resources.includes("*")) continue;
+        expect(statement.actions, prefix).toEqual(["dynamodb:ListStreams"]);
+      }
+    }
+  });
+
+  it("may write logs only to their own log group", () => {
+    for (const prefix of roles) {
+      const name = prefix.replace("FunctionRole", "");
+      const logGroup = logicalIdOf(synth.json, "AWS::Logs::LogGroup", `${name}FunctionLogs`);
+      expect(resourcesFor(statementsOf(prefix), "logs"), prefix).toEqual([`${logGroup}.Arn`]);
+    }
+  });
+
+  it("reach the table and its indexes only (no table management, nothing else in DynamoDB)", () => {
+    for (const prefix of ["AnalystFunctionRole", "BotFunctionRole"]) {
+      expect(resourcesFor(statementsOf(prefix), "dynamodb"), prefix).toEqual([
+        `${table}.Arn`,
+        `${table}.Arn/index/*`,
+      ]);
+    }
+    expect(resourcesFor(statementsOf("NotifierFunctionRole"), "dynamodb")).toEqual([
+      "*",
+      `${table}.Arn`,
+      `${table}.Arn/index/*`,
+      `${table}.StreamArn`,
+    ]);
+    for (const prefix of roles) {
+      const actions = actionsFor(statementsOf(prefix), "dynamodb");
+      for (const forbidden of ["dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:CreateTable"])
+        expect(actions, prefix).not.toContain(forbidden);
+    }
+    expect(actionsFor(statementsOf("FetcherFunctionRole"), "dynamodb")).toEqual([]);
+  });
+
+  it("touch only their own queues: fetcher sends, analyst consumes, bot reads the DLQ depth", () => {
+    const failedTicks = logicalIdOf(synth.json, "AWS::SQS::Queue", "FetcherFailedTicks");
+    const failedRecords = logicalIdOf(synth.json, "AWS::SQS::Queue", "NotifierFailedRecords");
+    expect(resourcesFor(statementsOf("FetcherFunctionRole"), "sqs")).toEqual(
+      [`${queue}.Arn`, `${failedTicks}.Arn`].sort(),
+    );
+    expect(actionsFor(statementsOf("FetcherFunctionRole"), "sqs")).not.toContain("sqs:ReceiveMessage");
+    expect(resourcesFor(statementsOf("AnalystFunctionRole"), "sqs")).toEqual([`${queue}.Arn`]);
+    expect(actionsFor(statementsOf("AnalystFunctionRole"), "sqs")).toContain("sqs:DeleteMessage");
+    expect(resourcesFor(statementsOf("NotifierFunctionRole"), "sqs")).toEqual([`${failedRecords}.Arn`]);
+    expect(
+      statementsOf("BotFunctionRole").filter((s) => s.actions.some((a) => a.startsWith("sqs:"))),
+    ).toEqual([{ effect: "Allow", actions: ["sqs:GetQueueAttributes"], resources: [`${dlq}.Arn`] }]);
+  });
+
+  it("read exactly the SSM parameters the config names, each only where it is needed", () => {
+    const openAi = parameterArn(config.openai.apiKeyParameter);
+    const botToken = parameterArn(config.telegram.botTokenParameter);
+    expect(resourcesFor(statementsOf("FetcherFunctionRole"), "ssm")).toEqual([]);
+    expect(resourcesFor(statementsOf("AnalystFunctionRole"), "ssm")).toEqual([openAi]);
+    expect(resourcesFor(statementsOf("NotifierFunctionRole"), "ssm")).toEqual([botToken]);
+    expect(resourcesFor(statementsOf("BotFunctionRole"), "ssm")).toEqual([botToken]);
+    expect(actionsFor(statementsOf("AnalystFunctionRole"), "ssm")).toContain("ssm:GetParameter");
+    for (const prefix of roles) {
+      for (const action of actionsFor(statementsOf(prefix), "ssm"))
+        expect(action).toMatch(/^ssm:(Get|Describe)/);
+    }
+  });
+
+  it("need no KMS grant: the parameters use the aws/ssm key, whose key policy allows use through SSM", () => {
+    for (const prefix of roles) expect(actionsFor(statementsOf(prefix), "kms"), prefix).toEqual([]);
+  });
+});
+
+describe("scheduler role", () => {
+  it("is assumed by EventBridge Scheduler and may only invoke the fetcher and write its DLQ", () => {
+    const role = logicalIdOf(synth.json, "AWS::IAM::Role", "FetcherScheduleRole");
+    const trust = resourcesOf(synth.json, "AWS::IAM::Role")[role]?.Properties.AssumeRolePolicyDocument;
+    expect(JSON.stringify(trust)).toContain("scheduler.amazonaws.com");
+    const fetcher = logicalIdOf(synth.json, "AWS::Lambda::Function", "Fetcher");
+    const failedTicks = logicalIdOf(synth.json, "AWS::SQS::Queue", "FetcherFailedTicks");
+    expect(statementsOf("FetcherScheduleRole")).toEqual([
+      {
+        effect: "Allow",
+        actions: ["lambda:InvokeFunction"],
+        resources: [`${fetcher}.Arn`, `${fetcher}.Arn:*`],
+      },
+      { effect: "Allow", actions: ["sqs:SendMessage"], resources: [`${failedTicks}.Arn`] },
+    ]);
+  });
+});
