@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { ProviderName } from "./providers";
-import { isKnownSymbol, similarSymbols } from "./symbols";
+import { ProviderName, timeframePlan } from "./providers";
+import { chainFor, isKnownSymbol, providerSymbol, unknownSymbolMessage } from "./symbols";
 import { Timeframe } from "./timeframes";
 import { parseOrThrow } from "./validation";
 
@@ -20,11 +20,7 @@ const TimeZone = z.string().refine((zone) => {
 
 const KnownSymbol = z.string().superRefine((symbol, ctx) => {
   if (isKnownSymbol(symbol)) return;
-  const near = similarSymbols(symbol);
-  ctx.addIssue({
-    code: "custom",
-    message: `unknown symbol${near.length ? `; similar: ${near.join(", ")}` : ""}`,
-  });
+  ctx.addIssue({ code: "custom", message: unknownSymbolMessage(symbol) });
 });
 
 /** A watched symbol: `"BTC-USD"`, or `{ symbol, providers }` to set its provider chain. */
@@ -68,10 +64,13 @@ export const ConfigSchema = z
     /** Closed candles sent with each analysis request; the slowest indicator needs them. */
     lookbackCandles: z.number().int().min(60).max(1000).default(250),
     timezone: TimeZone.default("UTC"),
+    /** Default provider chains per asset class: the first that serves checked candles wins. */
     providers: z
       .object({
         crypto: z.array(ProviderName).min(1).default(["coinbase", "kraken", "binance"]),
         equity: z.array(ProviderName).min(1).default(["yahoo"]),
+        /** One HTTP request to a provider; past it the chain moves on. */
+        requestTimeoutMs: z.number().int().min(500).max(30_000).default(5000),
       })
       .prefault({}),
     analyst: z
@@ -124,8 +123,29 @@ export const ConfigSchema = z
           input: item.symbol,
         });
       seen.add(item.symbol);
+      for (const problem of chainProblems(item, config)) {
+        ctx.addIssue({ code: "custom", message: problem, path: ["watchlist", index], input: item.symbol });
+      }
     });
   });
+
+/** Why a watched symbol's provider chain cannot serve it at the configured timeframe, if it cannot. */
+function chainProblems(
+  item: { symbol: string; providers?: ProviderName[] },
+  config: {
+    timeframe: z.infer<typeof Timeframe>;
+    providers: { crypto: ProviderName[]; equity: ProviderName[] };
+  },
+): string[] {
+  if (!isKnownSymbol(item.symbol)) return [];
+  const chain = chainFor(item, config.providers);
+  if (chain.length === 0) return ["no provider in its chain lists this symbol"];
+  return chain.flatMap((provider) => {
+    if (!providerSymbol(item.symbol, provider)) return [`${provider} does not list ${item.symbol}`];
+    const plan = timeframePlan(provider, config.timeframe);
+    return typeof plan === "string" ? [plan] : [];
+  });
+}
 
 export type WatchItemInput = string | { symbol: string; providers?: ProviderName[] };
 export type ConfigInput = Omit<z.input<typeof ConfigSchema>, "watchlist"> & { watchlist?: WatchItemInput[] };

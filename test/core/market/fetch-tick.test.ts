@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import type { AnalysisRequest } from "../../../functions/core/analysis-request";
+import type { Candle } from "../../../functions/core/candles";
+import { fetchThroughChain, runFetchTick } from "../../../functions/core/fetch-tick";
+import { CandleRejection, ProviderError } from "../../../functions/core/market-errors";
+import type {
+  AnalysisQueue,
+  CandleQuery,
+  CandleSeries,
+  PriceSource,
+  SendResult,
+} from "../../../functions/core/ports";
+
+const HOUR = 3_600_000;
+const NOW = Date.parse("2024-03-01T12:00:05Z");
+const closed = (n: number): Candle[] =>
+  Array.from({ length: n }, (_, i) => {
+    const close = 100 + i;
+    return {
+      time: NOW - 5000 - (n - i) * HOUR,
+      open: close,
+      high: close + 1,
+      low: close - 1,
+      close,
+      volume: 1,
+    };
+  });
+
+/** An in-memory PriceSource: per symbol, a series or an error to throw. */
+class FakeSource implements PriceSource {
+  readonly queries: CandleQuery[] = [];
+  constructor(
+    readonly name: string,
+    private readonly answers: Record<string, CandleSeries | Error>,
+  ) {}
+  async fetchClosedCandles(query: CandleQuery): Promise<CandleSeries> {
+    this.queries.push(query);
+    const answer = this.answers[query.symbol] ?? new ProviderError(this.name, "unknown-symbol", query.symbol);
+    if (answer instanceof Error) throw answer;
+    return answer;
+  }
+}
+
+class FakeQueue implements AnalysisQueue {
+  readonly sent: AnalysisRequest[] = [];
+  constructor(private readonly refuse: string[] = []) {}
+  async send(requests: AnalysisRequest[]): Promise<SendResult[]> {
+    return requests.map((request) => {
+      if (this.refuse.includes(request.symbol)) return { request, error: "InternalError: try again" };
+      this.sent.push(request);
+      return { request };
+    });
+  }
+}
+
+const series = (provider: string, n = 60, gaps = 0): CandleSeries => ({ provider, candles: closed(n), gaps });
+const tick = { timeframe: "1h" as const, lookbackCandles: 60, now: NOW };
+const query = { symbol: "BTC-USD", timeframe: "1h" as const, limit: 60, now: NOW };
+
+describe("fetchThroughChain", () => {
+  it("moves on after a blocked provider and a rejected series, and records why", async () => {
+    const binance = new FakeSource("binance", {
+      "BTC-USD": new ProviderError("binance", "blocked", "HTTP 451"),
+    });
+    const coinbase = new FakeSource("coinbase", {
+      "BTC-USD": new CandleRejection("coinbase", "high 90 < low 95"),
+    });
+    const kraken = new FakeSource("kraken", { "BTC-USD": series("kraken") });
+    const result = await fetchThroughChain([binance, coinbase, kraken], query);
+    expect(result.series?.provider).toBe("kraken");
+    expect(result.attempts).toEqual([
+      { provider: "binance", outcome: "failed", reason: "binance blocked: HTTP 451" },
+      { provider: "coinbase", outcome: "rejected", reason: "high 90 < low 95" },
+    ]);
+    expect(kraken.queries[0]).toEqual({ symbol: "BTC-USD", timeframe: "1h", limit: 60, now: NOW });
+  });
+
+  it("counts an empty answer as a failure, not a series", async () => {
+    const empty = new FakeSource("coinbase", { "BTC-USD": { provider: "coinbase", candles: [], gaps: 0 } });
+    const result = await fetchThroughChain([empty], query);
+    expect(result.series).toBeUndefined();
+    expect(result.attempts[0]?.reason).toMatch(/empty/);
+  });
+});
+
+describe("runFetchTick", () => {
+  it("sends one request per symbol for its latest closed candle, naming the serving provider", async () => {
+    const coinbase = new FakeSource("coinbase", { "BTC-USD": series("coinbase", 60, 2) });
+    const kraken = new FakeSource("kraken", { "ETH-USD": series("kraken") });
+    const queue = new FakeQueue();
+    const result = await runFetchTick(
+      { symbols: ["BTC-USD", "ETH-USD"], ...tick },
+      { sources: () => [coinbase, kraken], queue },
+    );
+    expect(result).toMatchObject({ queued: 2, failed: 0 });
+    const btc = queue.sent.find((r) => r.symbol === "BTC-USD");
+    expect(btc).toMatchObject({
+      v: 1,
+      provider: "coinbase",
+      gaps: 2,
+      candleTime: "2024-03-01T11:00:00.000Z",
+    });
+    expect(btc?.candles).toHaveLength(60);
+    expect(btc?.candles.at(-1)).toEqual([Date.parse("2024-03-01T11:00:00Z"), 159, 160, 158, 159, 1]);
+    expect(queue.sent.find((r) => r.symbol === "ETH-USD")?.provider).toBe("kraken");
+  });
+
+  it("reports a symbol no provider serves and still sends the others", async () => {
+    const coinbase = new FakeSource("coinbase", {
+      "BTC-USD": series("coinbase"),
+      "SOL-USD": new CandleRejection("coinbase", "stale: last close too old"),
+    });
+    const queue = new FakeQueue();
+    const result = await runFetchTick(
+      { symbols: ["BTC-USD", "SOL-USD", "ETH-USD"], ...tick },
+      { sources: (symbol) => (symbol === "ETH-USD" ? [] : [coinbase]), queue },
+    );
+    expect(queue.sent.map((r) => r.symbol)).toEqual(["BTC-USD"]);
+    expect(result).toMatchObject({ queued: 1, failed: 2 });
+    const sol = result.outcomes.find((o) => o.symbol === "SOL-USD");
+    expect(sol).toMatchObject({
+      status: "failed",
+      attempts: [{ provider: "coinbase", outcome: "rejected" }],
+    });
+    expect(sol?.error).toContain("stale");
+    expect(result.outcomes.find((o) => o.symbol === "ETH-USD")?.error).toContain("no provider in the chain");
+  });
+
+  it("marks a symbol failed when the queue refuses its message", async () => {
+    const coinbase = new FakeSource("coinbase", {
+      "BTC-USD": series("coinbase"),
+      "ETH-USD": series("coinbase"),
+    });
+    const result = await runFetchTick(
+      { symbols: ["BTC-USD", "ETH-USD"], ...tick },
+      { sources: () => [coinbase], queue: new FakeQueue(["ETH-USD"]) },
+    );
+    expect(result.outcomes.find((o) => o.symbol === "ETH-USD")).toMatchObject({
+      status: "failed",
+      error: "queue: InternalError: try again",
+    });
+    expect(result.queued).toBe(1);
+  });
+});
