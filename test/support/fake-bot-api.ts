@@ -66,9 +66,9 @@ function multipartFields(request: RecordedRequest): Record<string, unknown> {
   if (!boundary) return {};
   const fields: Record<string, unknown> = {};
   for (const part of request.body.split(`--${boundary}`)) {
-    const name = /name="([^"]+)"/.exec(part)?.[1];
+    const name = /;\s*name="?([^";\r\n]+)"?/.exec(part)?.[1];
     if (!name) continue;
-    const file = /filename="([^"]*)"/.exec(part)?.[1];
+    const file = /;\s*filename="?([^";\r\n]*)"?/.exec(part)?.[1];
     const value = part.slice(part.indexOf("\r\n\r\n") + 4).replace(/\r\n$/, "");
     fields[name] = file !== undefined ? `<file ${file}>` : value;
   }

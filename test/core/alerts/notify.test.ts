@@ -147,7 +147,14 @@ describe("notifySignal", () => {
 
   it("attaches the chart as a photo with a caption that fits, and falls back to text when rendering fails", async () => {
     const rendered: string[] = [];
-    const working = setup({ chartRenderer: { render: async (svg) => (rendered.push(svg), PNG) } });
+    const working = setup({
+      chartRenderer: {
+        render: async (svg) => {
+          rendered.push(svg);
+          return PNG;
+        },
+      },
+    });
     const ok = await notifySignal(sampleSignal(), ["1"], working.deps, { remainingMs: 0 });
     expect(ok.chart).toBe("attached");
     expect(rendered[0]).toMatch(/^<svg/);

@@ -1,0 +1,108 @@
+import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
+import {
+  type BotContext,
+  type BotOutcome,
+  type BotReplier,
+  type BotStore,
+  handleUpdate,
+} from "../core/bot/bot";
+import { type TelegramUpdate, UpdateSchema } from "../core/bot/update";
+import { secretMatches, WEBHOOK_SECRET_HEADER } from "../core/bot/webhook-secret";
+import type { Config } from "../core/config";
+import type { Clock } from "../core/ports";
+import { parseJson, parseOrThrow, ValidationError } from "../core/validation";
+import { lazyHandler } from "../runtime/lazy-handler";
+import { logger } from "../runtime/logger";
+import { botDepsFromEnv } from "./wiring";
+
+export interface BotDeps {
+  config: Config;
+  store: BotStore;
+  /** Replies: Telegram, or the terminal locally without a token. */
+  telegram: BotReplier;
+  /** The expected X-Telegram-Bot-Api-Secret-Token; undefined refuses every request. */
+  webhookSecret: () => Promise<string | undefined>;
+  /** Chats the bot answers: config.telegram.chatIds plus TELEGRAM_CHAT_ID. */
+  allowlist: readonly string[];
+  /** Messages in the analysis DLQ, for /status; undefined when unknown. */
+  dlqDepth: () => Promise<number | undefined>;
+  clock: Clock;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const botContext = (deps: BotDeps): BotContext => ({ ...deps, allowlist: new Set(deps.allowlist) });
+
+const respond = (statusCode: number, body = ""): LambdaFunctionURLResult => ({
+  statusCode,
+  headers: { "content-type": "text/plain; charset=utf-8" },
+  body,
+});
+
+const header = (event: LambdaFunctionURLEvent, name: string): string | undefined =>
+  Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+
+export function updateFromBody(event: LambdaFunctionURLEvent): TelegramUpdate {
+  const raw = event.body ?? "";
+  const text = event.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw;
+  return parseOrThrow(UpdateSchema, parseJson(text, "telegram update"), "telegram update");
+}
+
+function logOutcome(outcome: BotOutcome, updateId: number): void {
+  if (outcome.kind === "ignored") {
+    // The chat id is logged so an admin can find it and add it to the allowlist.
+    logger.info("update ignored", { updateId, reason: outcome.reason, chatId: outcome.chatId });
+  } else if (outcome.error) {
+    logger.error("command failed", {
+      updateId,
+      chatId: outcome.chatId,
+      command: outcome.command,
+      error: outcome.error,
+    });
+  } else {
+    logger.info("update answered", {
+      updateId,
+      chatId: outcome.chatId,
+      command: outcome.command,
+      delivery: outcome.delivery,
+    });
+  }
+}
+
+/**
+ * The bot webhook behind the Function URL: checks Telegram's secret token (401 on a mismatch), parses
+ * the update, answers it, and returns 200 so Telegram moves on, even when the update was ignored.
+ */
+export function createBotHandler(deps: BotDeps) {
+  const ctx = botContext(deps);
+  return async (event: LambdaFunctionURLEvent, _context?: Context): Promise<LambdaFunctionURLResult> => {
+    logger.resetKeys();
+    if (event.requestContext?.http?.method !== "POST") return respond(405, "POST only");
+    const expected = await deps.webhookSecret();
+    if (!expected)
+      logger.error("no webhook secret configured: set the bot token (or TELEGRAM_WEBHOOK_SECRET)");
+    if (!expected || !secretMatches(header(event, WEBHOOK_SECRET_HEADER), expected)) {
+      logger.warn("webhook request with a wrong or missing secret token", {
+        sourceIp: event.requestContext.http.sourceIp,
+      });
+      return respond(401, "unauthorized");
+    }
+    let update: TelegramUpdate;
+    try {
+      update = updateFromBody(event);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      logger.warn("malformed update rejected", { error: error.message });
+      return respond(400, error.message);
+    }
+    logger.appendKeys({ updateId: update.update_id });
+    try {
+      logOutcome(await handleUpdate(update, ctx), update.update_id);
+    } catch (error) {
+      // Telegram redelivers on non-2xx; a failing reply must not make it repeat the command.
+      logger.error("update handling failed", { error: (error as Error).message });
+    }
+    return respond(200);
+  };
+}
+
+export const handler = lazyHandler(() => createBotHandler(botDepsFromEnv()));

@@ -1,0 +1,123 @@
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { signalFromItem } from "../adapters/dynamo-store";
+import { FUNCTION_TIMEOUT_SECONDS } from "../adapters/resource-definitions";
+import type { Config } from "../core/config";
+import {
+  type ChartRenderer,
+  type Messenger,
+  type NotifyResult,
+  notifySignal,
+  type WaitBudget,
+} from "../core/notify";
+import type { Clock, Deliveries } from "../core/ports";
+import type { Signal } from "../core/signal";
+import { ValidationError } from "../core/validation";
+import { lazyHandler } from "../runtime/lazy-handler";
+import { logger } from "../runtime/logger";
+import { metrics } from "../runtime/metrics";
+import { notifierDepsFromEnv } from "./wiring";
+
+export interface NotifierDeps {
+  config: Config;
+  store: Deliveries;
+  messenger: Messenger;
+  /** Absent: alerts go as text only. */
+  chartRenderer?: ChartRenderer;
+  clock: Clock;
+  sleep: (ms: number) => Promise<void>;
+  /** Every alert goes to these chats: config.telegram.chatIds plus TELEGRAM_CHAT_ID. */
+  chatIds: string[];
+}
+
+/** Time kept back from the invocation for the last send and the DynamoDB writes after a 429 wait. */
+const RESERVED_MS = 15_000;
+
+/** The signal a stream record inserted, or undefined when the record is not a signal row. */
+export function signalFromStreamRecord(record: DynamoDBRecord): Signal | undefined {
+  const image = record.dynamodb?.NewImage;
+  if (!image) return undefined;
+  const item = unmarshall(image as Record<string, AttributeValue>);
+  if (typeof item.pk !== "string" || !item.pk.startsWith("SIGNAL#")) return undefined;
+  return signalFromItem(item);
+}
+
+function waitBudget(context: Context | undefined): WaitBudget {
+  const remaining =
+    typeof context?.getRemainingTimeInMillis === "function"
+      ? context.getRemainingTimeInMillis()
+      : FUNCTION_TIMEOUT_SECONDS.notifier * 1000;
+  return { remainingMs: Math.max(0, remaining - RESERVED_MS) };
+}
+
+function report(result: NotifyResult): void {
+  const { status, ...details } = result;
+  if (status === "retry")
+    logger.warn("alert not delivered yet; the record will be retried", { status, ...details });
+  else if (status === "undeliverable" || status === "no-recipients")
+    logger.warn("alert reached no chat", { status, ...details });
+  else logger.info("alert handled", { status, ...details });
+  if (result.chart === "render-failed")
+    logger.warn("chart rendering failed; sent as text", { error: result.chartError });
+  for (const { chatId, reason } of result.rejected)
+    logger.error("chat refused the alert", { chatId, reason });
+  if (result.sentTo.length > 0)
+    metrics.addMetric("AlertMessagesSent", MetricUnit.Count, result.sentTo.length);
+  if (status === "retry") metrics.addMetric("AlertDeliveryRetries", MetricUnit.Count, 1);
+}
+
+/** Publishes only when something was measured: an empty flush logs a warning on every quiet batch. */
+const publishMetrics = () => {
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+};
+
+/**
+ * The notifier: DynamoDB stream records of alert-worthy inserts → Telegram. Records are handled in
+ * order; at the first that cannot be delivered yet, it and the rest are reported as failures so the
+ * stream retries from there (deliveries already made are recorded, so nothing is sent twice).
+ */
+export function createNotifierHandler(deps: NotifierDeps) {
+  return async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
+    const budget = waitBudget(context);
+    const records = event.Records ?? [];
+    for (const [index, record] of records.entries()) {
+      const sequenceNumber = record.dynamodb?.SequenceNumber ?? record.eventID ?? String(index);
+      logger.resetKeys();
+      logger.appendKeys({ sequenceNumber });
+      let failed = false;
+      try {
+        const signal = signalFromStreamRecord(record);
+        if (!signal) {
+          logger.debug("not a signal insert; skipped", { eventName: record.eventName });
+          continue;
+        }
+        logger.appendKeys({ symbol: signal.symbol, candleTime: signal.candleTime });
+        const result = await notifySignal(signal, deps.chatIds, { ...deps, deliveries: deps.store }, budget);
+        report(result);
+        failed = result.status === "retry";
+      } catch (error) {
+        if (error instanceof ValidationError) {
+          // It will never parse; retrying would only hold up the records behind it.
+          logger.error("malformed stream record skipped", { error: error.message });
+          continue;
+        }
+        logger.error("notifier failed on a record", { error: (error as Error).message });
+        failed = true;
+      }
+      if (failed) {
+        publishMetrics();
+        return {
+          batchItemFailures: records.slice(index).map((r, offset) => ({
+            itemIdentifier: r.dynamodb?.SequenceNumber ?? r.eventID ?? String(index + offset),
+          })),
+        };
+      }
+    }
+    publishMetrics();
+    return { batchItemFailures: [] };
+  };
+}
+
+export const handler = lazyHandler(() => createNotifierHandler(notifierDepsFromEnv()));

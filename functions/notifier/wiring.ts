@@ -1,0 +1,35 @@
+import { DynamoStore } from "../adapters/dynamo-store";
+import { ENV_NAMES } from "../adapters/resource-definitions";
+import { ResvgChartRenderer } from "../adapters/telegram-chart-png";
+import { hasTelegramToken, requireBotToken, telegramChatIds } from "../adapters/telegram-env";
+import { TelegramMessenger } from "../adapters/telegram-messenger";
+import { createTerminalMessenger, TERMINAL_CHAT_ID } from "../adapters/terminal-messenger";
+import type { Config } from "../core/config";
+import { systemClock } from "../core/ports";
+import { loadConfig } from "../runtime/config";
+import { requireEnv } from "../runtime/env";
+import type { NotifierDeps } from "./handler";
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Real adapters from env: the table (TABLE_NAME), and Telegram when a bot token is reachable
+ * (TELEGRAM_BOT_TOKEN locally, the SSM parameter named by TELEGRAM_BOT_TOKEN_PARAMETER deployed).
+ * Without a token, alerts print to the terminal: the local runtime's default.
+ */
+export function notifierDepsFromEnv(
+  config: Config = loadConfig(),
+  overrides: Partial<NotifierDeps> = {},
+): NotifierDeps {
+  const telegram = hasTelegramToken();
+  return {
+    config,
+    store: overrides.store ?? new DynamoStore(requireEnv(ENV_NAMES.tableName)),
+    messenger: telegram ? new TelegramMessenger(requireBotToken) : createTerminalMessenger(),
+    chartRenderer: telegram ? new ResvgChartRenderer() : undefined,
+    clock: systemClock,
+    sleep,
+    chatIds: telegram ? telegramChatIds(config) : [TERMINAL_CHAT_ID],
+    ...overrides,
+  };
+}
