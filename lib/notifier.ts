@@ -1,8 +1,10 @@
+import { createRequire } from "node:module";
 import { Duration, Validations } from "aws-cdk-lib";
 import { FilterCriteria, StartingPosition } from "aws-cdk-lib/aws-lambda";
 import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
 import { Construct } from "constructs";
 import { ENV_NAMES, NOTIFIER_STREAM } from "../functions/adapters/resource-definitions";
+import { RESVG_WASM_FILE } from "../functions/adapters/telegram-chart-png";
 import { DeadLetterQueue } from "./encrypted-queue";
 import { PipelineFunction } from "./pipeline-function";
 import { grantSecret, type SecretParameter } from "./secret-parameters";
@@ -35,8 +37,9 @@ export class Notifier extends Construct {
 
     this.function = new PipelineFunction(this, "Function", {
       name: "notifier",
-      // The chart is rendered in-process (SVG to PNG with a wasm renderer).
+      // The chart is rendered in-process: SVG to PNG with resvg's wasm, which is read beside the bundle.
       memorySize: 512,
+      filesBesideBundle: [createRequire(import.meta.url).resolve(`@resvg/resvg-wasm/${RESVG_WASM_FILE}`)],
       environment: { [ENV_NAMES.tableName]: props.signals.table.tableName },
     });
     // Read: mutes and chat state; write: notifiedAt / deliveredTo on the signal, undeliverable chats.

@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
@@ -14,6 +14,8 @@ export interface PipelineFunctionProps
   extends Omit<NodejsFunctionProps, "entry" | "handler" | "runtime" | "architecture" | "timeout"> {
   /** Which of functions/<name>/handler.ts this is; it also picks the timeout. */
   name: PipelineFunctionName;
+  /** Files the code reads at runtime beside its bundle (absolute paths), copied in after bundling. */
+  filesBesideBundle?: string[];
 }
 
 /** The repository root: entries, package-lock.json and signals.config.ts are resolved from here. */
@@ -30,7 +32,7 @@ const ESM_REQUIRE_BANNER =
  */
 export class PipelineFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
-    const { name, environment, bundling, memorySize, ...rest } = props;
+    const { name, environment, bundling, memorySize, filesBesideBundle = [], ...rest } = props;
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: RetentionDays.TWO_WEEKS,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -67,6 +69,12 @@ export class PipelineFunction extends NodejsFunction {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) =>
+            filesBesideBundle.map((file) => `cp "${file}" "${join(outputDir, basename(file))}"`),
+        },
         ...bundling,
       },
     });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -43,6 +43,12 @@ describe.each(["fetcher", "analyst", "notifier", "bot"])("the %s bundle", (name)
     expect(code.startsWith("import { createRequire as __createRequire }")).toBe(true);
     expect(code).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
     expect(code).toMatch(/sourceMappingURL=index\.mjs\.map/);
+  });
+
+  it("ships the files its code reads at runtime", () => {
+    const expected = name === "notifier" ? ["index_bg.wasm"] : [];
+    const extra = readdirSync(bundles[name] ?? "missing").filter((f) => !f.startsWith("index.mjs"));
+    expect(extra).toEqual(expected);
   });
 
   it("loads as a module and exports the Lambda handler", async () => {
