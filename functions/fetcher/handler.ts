@@ -1,0 +1,97 @@
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { Context } from "aws-lambda";
+import { z } from "zod";
+import type { Config } from "../core/config";
+import { type FetchTickResult, runFetchTick } from "../core/fetch-tick";
+import type { AnalysisQueue, Clock, PriceSource } from "../core/ports";
+import { isoTime } from "../core/signal";
+import { parseOrThrow } from "../core/validation";
+import { lazyHandler } from "../runtime/lazy-handler";
+import { logger } from "../runtime/logger";
+import { metrics } from "../runtime/metrics";
+import { fetcherDepsFromEnv } from "./wiring";
+
+export interface FetcherDeps {
+  config: Config;
+  /** The provider chain of a symbol, first choice first. */
+  sources: (symbol: string) => PriceSource[];
+  queue: AnalysisQueue;
+  clock: Clock;
+}
+
+/** EventBridge Scheduler input: `{ "scheduledTime": "<aws.scheduler.scheduled-time>" }`. */
+export const FetcherEventSchema = z.object({ scheduledTime: z.iso.datetime({ offset: true }).optional() });
+export type FetcherEvent = z.input<typeof FetcherEventSchema>;
+
+export interface FetcherResult {
+  /** The tick's "now": the scheduled time, else the clock. */
+  now: string;
+  queued: number;
+  failed: number;
+  symbols: Array<{
+    symbol: string;
+    status: "queued" | "failed";
+    provider?: string;
+    candleTime?: string;
+    error?: string;
+  }>;
+}
+
+function report(result: FetchTickResult): void {
+  for (const outcome of result.outcomes) {
+    for (const attempt of outcome.attempts) {
+      const fields = { symbol: outcome.symbol, provider: attempt.provider, reason: attempt.reason };
+      if (attempt.outcome === "rejected") logger.warn("candles rejected", fields);
+      else if (attempt.outcome === "failed") logger.warn("provider failed", fields);
+      const metric = metrics.singleMetric();
+      metric.addDimension("provider", attempt.provider);
+      metric.addMetric(
+        attempt.outcome === "rejected" ? "CandlesRejected" : "ProviderFailures",
+        MetricUnit.Count,
+        1,
+      );
+    }
+    if (outcome.status === "failed")
+      logger.error("symbol not queued", { symbol: outcome.symbol, error: outcome.error });
+  }
+  metrics.addMetric("AnalysisRequestsQueued", MetricUnit.Count, result.queued);
+  metrics.addMetric("SymbolsFailed", MetricUnit.Count, result.failed);
+}
+
+/** One tick: closed candles for every watched symbol, one AnalysisRequest each onto the queue. */
+export function createFetcherHandler(deps: FetcherDeps) {
+  return async (event: FetcherEvent, context?: Context): Promise<FetcherResult> => {
+    if (context) logger.addContext(context);
+    const { scheduledTime } = parseOrThrow(FetcherEventSchema, event ?? {}, "fetcher event");
+    const now = scheduledTime ? Date.parse(scheduledTime) : deps.clock.now();
+    const result = await runFetchTick(
+      {
+        symbols: deps.config.watchlist.map((item) => item.symbol),
+        timeframe: deps.config.timeframe,
+        lookbackCandles: deps.config.lookbackCandles,
+        now,
+      },
+      { sources: deps.sources, queue: deps.queue },
+    );
+    try {
+      report(result);
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+    logger.info("fetch tick done", { now: isoTime(now), queued: result.queued, failed: result.failed });
+    return {
+      now: isoTime(now),
+      queued: result.queued,
+      failed: result.failed,
+      symbols: result.outcomes.map(({ symbol, status, provider, candleTime, error }) => ({
+        symbol,
+        status,
+        provider,
+        candleTime,
+        error,
+      })),
+    };
+  };
+}
+
+export const handler = lazyHandler(() => createFetcherHandler(fetcherDepsFromEnv()));
