@@ -36,17 +36,38 @@ const ModelPrice = z.object({
 
 const ChatId = z.union([z.number().int(), z.string().regex(/^-?\d+$/)]).transform(String);
 
+/**
+ * The cheap gate before the LLM (functions/core/gate.ts). Defaults are tuned on real BTC 5-minute
+ * and hourly candles to about 20 or fewer LLM calls per 1,000 candle closes (`npm run bench`).
+ */
 export const GateSchema = z.object({
   rsiPeriod: z.number().int().min(2).default(14),
   rsiLower: z.number().min(1).max(49).default(30),
   rsiUpper: z.number().min(51).max(99).default(70),
+  /**
+   * A trigger counts only when no trigger in the same direction (up/down) fired in this many
+   * candles before it: one move that sets off a band break, a volume spike and an RSI cross on
+   * successive candles is one event, not three. 0 = every trigger counts.
+   */
+  rearmCandles: z.number().int().min(0).max(200).default(36),
+  /** Also trigger when RSI leaves oversold/overbought, not only when it enters. */
+  rsiExits: z.boolean().default(false),
   macdCross: z.boolean().default(true),
-  bollingerBreak: z.boolean().default(true),
+  /** A MACD cross counts only this many ATRs away from the zero line (0 = every cross). */
+  macdMinAtr: z.number().min(0).default(1),
+  /** Close beyond a Bollinger band by this fraction of the band width (%B); null = off. */
+  bandBreakMargin: z.number().min(0).nullable().default(0.2),
   maCross: z
-    .object({ fast: z.number().int().min(2), slow: z.number().int().min(3) })
+    .object({
+      enabled: z.boolean().default(true),
+      fast: z.number().int().min(2),
+      slow: z.number().int().min(3),
+    })
     .refine((m) => m.fast < m.slow, { message: "fast must be shorter than slow", path: ["fast"] })
-    .default({ fast: 50, slow: 200 }),
-  volumeSpikeZ: z.number().positive().nullable().default(3),
+    .default({ enabled: true, fast: 50, slow: 200 }),
+  /** Z-score of the candle's log volume against the previous 20 candles; null = off. */
+  volumeSpikeZ: z.number().positive().nullable().default(4),
+  /** Close-to-close move in ATRs; null = off. */
   largeMoveAtr: z.number().positive().nullable().default(3),
 });
 
@@ -87,6 +108,17 @@ export const ConfigSchema = z
           "gpt-4o": { inputPerMillion: 2.5, outputPerMillion: 10 },
         }),
         gate: GateSchema.prefault({}),
+      })
+      // The budget guard prices every call, so the model needs a price (0 for a local server).
+      .superRefine((analyst, ctx) => {
+        if (priceFor(analyst.model, analyst.prices)) return;
+        ctx.addIssue({
+          code: "custom",
+          path: ["model"],
+          input: analyst.model,
+          message:
+            "no entry in analyst.prices for this model; add one (USD per million tokens, 0 for a local server)",
+        });
       })
       .prefault({}),
     alerts: z

@@ -1,0 +1,216 @@
+import { decideAlert } from "./alert-policy";
+import type { AnalysisRequest } from "./analysis-request";
+import { localDay } from "./calendar";
+import { fromTuple } from "./candles";
+import type { Config } from "./config";
+import { costUsd, estimateCallCost, priceFor } from "./cost";
+import { evaluateGate, type Trigger } from "./gate";
+import { computeFeatures, type Features } from "./indicators";
+import type { AnalysisClaims, Clock, Mutes, SignalReader, SignalWriter, SpendLedger } from "./ports";
+import { buildPrompt } from "./prompt";
+import { rulesVerdict } from "./rules-analyst";
+import { isoTime, type Signal, type SignalKey, signalKeyOf } from "./signal";
+import {
+  type AbstainReason,
+  type AnalystModel,
+  ModelUnavailableError,
+  readVerdict,
+  type TokenUsage,
+  type Verdict,
+} from "./verdict";
+
+/** The ports one analysis uses; DynamoStore implements all the store ones. */
+export interface AnalysisPorts {
+  signals: SignalWriter & Pick<SignalReader, "history" | "lastAlert">;
+  claims: AnalysisClaims;
+  spend: Pick<SpendLedger, "reserve" | "settle">;
+  mutes: Pick<Mutes, "mutes">;
+  /** The LLM; undefined means the rules analyst. */
+  model?: AnalystModel;
+  clock: Clock;
+}
+
+export interface AnalysisContext {
+  /** Who is analysing (the SQS message id): the owner of the LLM claim. */
+  deliveryId: string;
+  /** How long the claim holds: the function timeout, so a crashed delivery's claim expires. */
+  leaseMs: number;
+}
+
+/** Closes kept on an alert for its chart. */
+export const ALERT_CHART_CLOSES = 60;
+
+export type AnalysisResult =
+  /** The signal already existed (a redelivery): nothing was called or written. */
+  | { status: "exists"; key: SignalKey }
+  | {
+      status: "stored" | "duplicate";
+      signal: Signal;
+      llmCalled: boolean;
+      alertReason: string;
+      /** Set when the LLM could not be used and retrying would not help: log it loudly, once. */
+      unavailable?: { reason: AbstainReason; message: string };
+    };
+
+/** Another delivery holds the claim on this key; failing the message lets SQS retry it later. */
+export class AnalysisInProgressError extends Error {
+  constructor(key: SignalKey) {
+    super(`analysis of ${key.symbol} ${key.timeframe} ${key.candleTime} is held by another delivery`);
+    this.name = "AnalysisInProgressError";
+  }
+}
+
+type Judgement = Pick<Signal, "action" | "confidence" | "reasons" | "horizon" | "analyst"> &
+  Partial<Pick<Signal, "model" | "promptVersion" | "tokens" | "costUsd">> & {
+    llmCalled: boolean;
+    unavailable?: { reason: AbstainReason; message: string };
+  };
+
+const fromVerdict = (verdict: Verdict): Pick<Signal, "action" | "confidence" | "reasons" | "horizon"> => ({
+  action: verdict.action,
+  confidence: verdict.confidence,
+  reasons: verdict.reasons,
+  horizon: verdict.horizon,
+});
+
+const roundUsd = (usd: number) => Number(usd.toFixed(8));
+
+/** Asks the LLM under a claim and the daily budget; every failure that retrying cannot fix is ABSTAIN. */
+async function askModel(
+  model: AnalystModel,
+  request: AnalysisRequest,
+  features: Features,
+  triggers: Trigger[],
+  config: Config,
+  ports: AnalysisPorts,
+  context: AnalysisContext,
+  now: number,
+): Promise<Judgement> {
+  const key = signalKeyOf(request);
+  const analyst = config.analyst;
+  if (!(await ports.claims.claim(key, context.deliveryId, now + context.leaseMs, now)))
+    throw new AnalysisInProgressError(key);
+
+  const recent =
+    analyst.recentSignals > 0
+      ? await ports.signals.history(request.symbol, request.timeframe, {
+          until: Date.parse(request.candleTime) - 1,
+          limit: analyst.recentSignals,
+        })
+      : [];
+  const prompt = buildPrompt({
+    symbol: request.symbol,
+    timeframe: request.timeframe,
+    candleTime: request.candleTime,
+    triggers: triggers.map((t) => t.id),
+    rsiPeriod: analyst.gate.rsiPeriod,
+    maPeriods: [analyst.gate.maCross.fast, analyst.gate.maCross.slow],
+    gaps: request.gaps,
+    recent: recent.map((s) => ({ candleTime: s.candleTime, action: s.action, confidence: s.confidence })),
+    now: features.now,
+    previous: features.previous,
+  });
+  const llm = { analyst: "llm" as const, model: analyst.model, promptVersion: prompt.version };
+  const abstain = (reason: AbstainReason, extra: Partial<Judgement> = {}): Judgement => ({
+    ...llm,
+    action: "ABSTAIN",
+    reasons: [reason],
+    llmCalled: false,
+    ...extra,
+  });
+
+  // Config validation guarantees a price for the configured model.
+  const price = priceFor(analyst.model, analyst.prices) ?? { inputPerMillion: 0, outputPerMillion: 0 };
+  const estimate = estimateCallCost([prompt.system, prompt.user], analyst.maxOutputTokens, price).usd;
+  const day = localDay(now, config.timezone);
+  if (!(await ports.spend.reserve(day, estimate, analyst.dailyBudgetUsd))) return abstain("budget");
+
+  let completion: Awaited<ReturnType<AnalystModel["complete"]>>;
+  try {
+    completion = await model.complete({
+      model: analyst.model,
+      system: prompt.system,
+      user: prompt.user,
+      maxOutputTokens: analyst.maxOutputTokens,
+    });
+  } catch (error) {
+    await ports.spend.settle(day, -estimate, { prompt: 0, completion: 0 });
+    if (error instanceof ModelUnavailableError)
+      return abstain(error.reason, { unavailable: { reason: error.reason, message: error.message } });
+    throw error; // rate limit, 5xx, timeout: SQS redelivers
+  }
+  const tokens: TokenUsage = completion.usage ?? { prompt: 0, completion: 0 };
+  const cost = roundUsd(costUsd(tokens, price));
+  await ports.spend.settle(day, cost - estimate, tokens);
+  const billed = { tokens, costUsd: cost, llmCalled: true };
+  const outcome = readVerdict(completion);
+  if (outcome.kind === "abstain") return abstain(outcome.reason, billed);
+  return { ...llm, ...billed, ...fromVerdict(outcome.verdict) };
+}
+
+/**
+ * Analyses one closed candle of one symbol and stores exactly one Signal for it:
+ * a HOLD from the gate, a rules verdict, or an LLM verdict (ABSTAIN when the LLM cannot give one).
+ * Throws when the message should be retried: another delivery holds the LLM claim, or the LLM
+ * failed transiently.
+ */
+export async function analyse(
+  request: AnalysisRequest,
+  config: Config,
+  ports: AnalysisPorts,
+  context: AnalysisContext,
+): Promise<AnalysisResult> {
+  const key = signalKeyOf(request);
+  if (await ports.signals.getSignal(key)) return { status: "exists", key };
+
+  const now = ports.clock.now();
+  const candles = request.candles.map(fromTuple);
+  const gate = config.analyst.gate;
+  const features = computeFeatures(candles, gate);
+  const triggers = evaluateGate(features, gate);
+
+  let judgement: Judgement;
+  if (triggers.length === 0)
+    judgement = { action: "HOLD", reasons: ["no trigger"], analyst: "gate", llmCalled: false };
+  else if (!ports.model)
+    judgement = {
+      ...fromVerdict(rulesVerdict(features.now, triggers, gate, request.timeframe)),
+      analyst: "rules",
+      llmCalled: false,
+    };
+  else judgement = await askModel(ports.model, request, features, triggers, config, ports, context, now);
+
+  const { llmCalled, unavailable, ...verdict } = judgement;
+  const draft = {
+    ...key,
+    price: candles.at(-1)?.close ?? 0,
+    ...verdict,
+    indicators: features.now,
+    triggers: triggers.map((t) => t.id),
+    provider: request.provider,
+    createdAt: isoTime(now),
+  };
+
+  // Only a BUY or SELL can alert (DESIGN: alert on transitions), so the policy's state is read for those.
+  const actionable = draft.action === "BUY" || draft.action === "SELL";
+  const [lastAlert, mutes] = actionable
+    ? await Promise.all([ports.signals.lastAlert(key.symbol, key.timeframe), ports.mutes.mutes(now)])
+    : [undefined, new Map<string, number>()];
+  const decision = decideAlert(draft, {
+    lastAlert,
+    mutedUntil: mutes.get(key.symbol),
+    now,
+    alerts: config.alerts,
+    timezone: config.timezone,
+  });
+  const signal: Signal = {
+    ...draft,
+    alert: decision.alert,
+    ...(decision.alert
+      ? { silent: decision.silent, recentCloses: candles.slice(-ALERT_CHART_CLOSES).map((c) => c.close) }
+      : {}),
+  };
+  const expiresAt = signal.alert ? undefined : Math.floor(now / 1000) + config.retentionDays * 86_400;
+  const status = await ports.signals.putSignal(signal, { expiresAt });
+  return { status, signal, llmCalled, alertReason: decision.reason, ...(unavailable ? { unavailable } : {}) };
+}
