@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { priceFor } from "./cost";
 import { ProviderName, timeframePlan } from "./providers";
 import { chainFor, isKnownSymbol, providerSymbol, unknownSymbolMessage } from "./symbols";
 import { Timeframe } from "./timeframes";
