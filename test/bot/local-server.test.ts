@@ -1,0 +1,146 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { createTerminalMessenger } from "../../functions/adapters/terminal-messenger";
+import { botDepsFromEnv } from "../../functions/bot/wiring";
+import { parseConfig } from "../../functions/core/config";
+import { startBotPoller, startBotWebhookServer } from "../../local/telegram-bot-server";
+import { startTestTable } from "../support/emulators";
+import { BOT_API_ERRORS, botApiError, type FakeBotApi, startFakeBotApi } from "../support/fake-bot-api";
+import { ALLOWED_CHAT, messageUpdate, STRANGER_CHAT, sampleSignal } from "../support/telegram-fixtures";
+
+type TestTable = Awaited<ReturnType<typeof startTestTable>>;
+
+const config = parseConfig({ timezone: "UTC" });
+let table: TestTable;
+let fake: FakeBotApi;
+
+beforeAll(async () => {
+  [table, fake] = await Promise.all([startTestTable(), startFakeBotApi()]);
+  await table.store.putSignal(sampleSignal());
+});
+afterAll(() => Promise.all([table.close(), fake.close()]));
+beforeEach(() => {
+  fake.calls.length = 0;
+  vi.stubEnv("TELEGRAM_CHAT_ID", String(ALLOWED_CHAT));
+  vi.stubEnv("TELEGRAM_BOT_TOKEN", "");
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+const post = (url: string, update: unknown, secret?: string) =>
+  fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...(secret ? { "x-telegram-bot-api-secret-token": secret } : {}),
+    },
+    body: JSON.stringify(update),
+  });
+
+describe("local bot webhook server", () => {
+  it("serves the real bot handler at /telegram, showing the replies it printed", async () => {
+    vi.stubEnv("TELEGRAM_WEBHOOK_SECRET", "local-secret");
+    const printed: string[] = [];
+    const deps = botDepsFromEnv(config, {
+      store: table.store,
+      telegram: createTerminalMessenger({ write: (text) => printed.push(text) }),
+    });
+    const server = await startBotWebhookServer({ deps, port: 0 });
+    try {
+      expect(server.url).toBe(`http://127.0.0.1:${server.port}/telegram`);
+      expect(server.secret).toBe("local-secret");
+      const response = await post(server.url, messageUpdate("/history BTC-USD"), server.secret);
+      expect(response.status).toBe(200);
+      const { replies } = (await response.json()) as { replies: { chatId: string; text: string }[] };
+      expect(replies).toHaveLength(1);
+      expect(replies[0]?.chatId).toBe(String(ALLOWED_CHAT));
+      expect(replies[0]?.text).toContain("<b>BTC-USD 1h</b> · last 10");
+      expect(printed.join("\n")).toContain("BUY · 63,412.50 · 82%");
+
+      expect((await post(server.url, messageUpdate("/start"), "wrong")).status).toBe(401);
+      const stranger = await post(server.url, messageUpdate("/start", STRANGER_CHAT), server.secret);
+      expect(await stranger.json()).toEqual({ replies: [] });
+      expect((await fetch(`http://127.0.0.1:${server.port}/other`, { method: "POST" })).status).toBe(404);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("generates a secret when none is configured, and only that one is accepted", async () => {
+    const deps = botDepsFromEnv(config, {
+      store: table.store,
+      telegram: createTerminalMessenger({ write: () => {} }),
+    });
+    const server = await startBotWebhookServer({ deps, port: 0 });
+    try {
+      expect(server.secret).toMatch(/^[a-f0-9]{48}$/);
+      expect((await post(server.url, messageUpdate("/help"), server.secret)).status).toBe(200);
+      expect((await post(server.url, messageUpdate("/help"))).status).toBe(401);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe("local bot long polling", () => {
+  it("feeds getUpdates to the bot and answers through the Bot API, moving the offset on", async () => {
+    vi.stubEnv("TELEGRAM_API_ROOT", fake.apiRoot);
+    vi.stubEnv("TELEGRAM_BOT_TOKEN", fake.token);
+    const update = messageUpdate("/history BTC-USD 1");
+    fake.queueUpdates([update]);
+    const outcomes: unknown[] = [];
+    const poller = startBotPoller({
+      deps: botDepsFromEnv(config, { store: table.store }),
+      token: fake.token,
+      pollSeconds: 0,
+      onOutcome: (outcome) => outcomes.push(outcome),
+    });
+    try {
+      await vi.waitFor(() => expect(fake.callsOf("sendMessage")).toHaveLength(1), { timeout: 5000 });
+      await vi.waitFor(() => expect(fake.callsOf("getUpdates").length).toBeGreaterThan(1), { timeout: 5000 });
+    } finally {
+      await poller.stop();
+    }
+    expect(fake.callsOf("sendMessage")[0]?.payload).toMatchObject({ chat_id: String(ALLOWED_CHAT) });
+    expect(fake.callsOf("getUpdates")[0]?.payload).toMatchObject({
+      timeout: 0,
+      allowed_updates: ["message", "edited_message", "callback_query"],
+    });
+    expect(fake.callsOf("getUpdates")[1]?.payload.offset).toBe(update.update_id + 1);
+    expect(outcomes).toEqual([expect.objectContaining({ kind: "answered", command: "history" })]);
+  });
+
+  it("stops with a clear message while a webhook is set", async () => {
+    vi.stubEnv("TELEGRAM_API_ROOT", fake.apiRoot);
+    fake.on("getUpdates", botApiError(BOT_API_ERRORS.webhookConflict));
+    const poller = startBotPoller({
+      deps: botDepsFromEnv(config, { store: table.store }),
+      token: fake.token,
+      pollSeconds: 0,
+    });
+    await expect(poller.done).rejects.toThrow("telegram webhook --delete");
+  });
+
+  it("keeps polling after a transient failure", async () => {
+    vi.stubEnv("TELEGRAM_API_ROOT", fake.apiRoot);
+    fake.on("getUpdates", botApiError(BOT_API_ERRORS.internal));
+    const errors: Error[] = [];
+    const pauses: number[] = [];
+    const poller = startBotPoller({
+      deps: botDepsFromEnv(config, { store: table.store }),
+      token: fake.token,
+      pollSeconds: 0,
+      onError: (error) => errors.push(error),
+      sleep: async (ms) => {
+        pauses.push(ms);
+      },
+    });
+    try {
+      await vi.waitFor(() => expect(fake.callsOf("getUpdates").length).toBeGreaterThan(1), { timeout: 5000 });
+    } finally {
+      await poller.stop();
+    }
+    expect(errors[0]?.message).toContain("Internal Server Error");
+    expect(pauses[0]).toBe(2000);
+  });
+});
