@@ -10,6 +10,9 @@ import { loadConfig } from "../runtime/config";
 import { requireEnv } from "../runtime/env";
 import type { NotifierDeps } from "./handler";
 
+/** A hung Bot API call must end inside the time the handler keeps back after a 429 wait. */
+const BOT_API_TIMEOUT_SECONDS = 10;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -25,7 +28,9 @@ export function notifierDepsFromEnv(
   return {
     config,
     store: overrides.store ?? new DynamoStore(requireEnv(ENV_NAMES.tableName)),
-    messenger: telegram ? new TelegramMessenger(requireBotToken) : createTerminalMessenger(),
+    messenger: telegram
+      ? new TelegramMessenger(requireBotToken, { timeoutSeconds: BOT_API_TIMEOUT_SECONDS })
+      : createTerminalMessenger(),
     chartRenderer: telegram ? new ResvgChartRenderer() : undefined,
     clock: systemClock,
     sleep,
