@@ -22,7 +22,7 @@ Fields: close; rsi (period in periods.rsi); macd, macdSignal, macdHist (MACD 12,
 
 /** Fields of the previous candle worth sending: enough to see direction without doubling the prompt. */
 const BEFORE_FIELDS: readonly FeatureName[] = ["rsi", "macdHist", "bbPercentB", "volumeZ"];
-const PROMPT_DIGITS = 4;
+const PROMPT_DIGITS = 5;
 
 /**
  * Everything from outside that reaches the prompt is checked here first: the symbol against the

@@ -36,13 +36,13 @@ describe("buildPrompt", () => {
     });
     expect(data.features.rsi).toBeCloseTo(features.now.rsi as number, 0);
     expect(Object.keys(data.before)).toEqual(["rsi", "macdHist", "bbPercentB", "volumeZ"]);
-    // Four significant digits are enough for the model.
+    // Five significant digits are enough for the model.
     for (const value of Object.values<number>(data.features))
       expect(
         String(Math.abs(value))
           .replace(/[.-]|e.*$/g, "")
           .replace(/^0+/, "").length,
-      ).toBeLessThanOrEqual(4);
+      ).toBeLessThanOrEqual(5);
   });
 
   it("never carries raw candles", () => {

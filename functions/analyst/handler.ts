@@ -1,0 +1,140 @@
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { FUNCTION_TIMEOUT_SECONDS } from "../adapters/resource-definitions";
+import { AnalysisInProgressError, type AnalysisResult, analyse } from "../core/analyse";
+import { type AnalysisRequest, AnalysisRequestSchema } from "../core/analysis-request";
+import type { Config } from "../core/config";
+import type { AnalysisClaims, Clock, Mutes, SignalReader, SignalWriter, SpendLedger } from "../core/ports";
+import { isKnownSymbol } from "../core/symbols";
+import { parseJson, parseOrThrow, ValidationError } from "../core/validation";
+import type { AnalystModel } from "../core/verdict";
+import { lazyHandler } from "../runtime/lazy-handler";
+import { logger } from "../runtime/logger";
+import { metrics } from "../runtime/metrics";
+import { analystDepsFromEnv } from "./wiring";
+
+/** The LLM, none (rules analyst), or a resolver the handler calls once (the key is read from SSM). */
+export type ModelSource = AnalystModel | undefined | (() => Promise<AnalystModel | undefined>);
+
+export type AnalystStore = SignalWriter & SignalReader & AnalysisClaims & SpendLedger & Mutes;
+
+export interface AnalystDeps {
+  config: Config;
+  /** DynamoStore implements every port here. */
+  store: AnalystStore;
+  model: ModelSource;
+  clock: Clock;
+  /** How long an LLM claim holds; defaults to the function timeout. */
+  leaseMs?: number;
+}
+
+/** Parses one message body; a bad one is rejected with the field and value named. */
+export function parseAnalysisRequest(body: string): AnalysisRequest {
+  const request = parseOrThrow(
+    AnalysisRequestSchema,
+    parseJson(body, "analysis request"),
+    "analysis request",
+  );
+  if (!isKnownSymbol(request.symbol))
+    throw new ValidationError("analysis request", [
+      `symbol = ${JSON.stringify(request.symbol)}: unknown symbol`,
+    ]);
+  return request;
+}
+
+function report(result: AnalysisResult, log: Logger): void {
+  if (result.status === "exists") {
+    log.info("signal already stored; redelivery skipped");
+    metrics.addMetric("RedeliveriesSkipped", MetricUnit.Count, 1);
+    return;
+  }
+  const { signal } = result;
+  if (result.unavailable)
+    log.error("LLM unavailable: signal stored as ABSTAIN, not retried", {
+      reason: result.unavailable.reason,
+      error: result.unavailable.message,
+    });
+  log.info("signal stored", {
+    status: result.status,
+    candleTime: signal.candleTime,
+    action: signal.action,
+    confidence: signal.confidence,
+    analyst: signal.analyst,
+    triggers: signal.triggers,
+    reasons: signal.action === "ABSTAIN" ? signal.reasons : undefined,
+    alert: signal.alert,
+    alertReason: result.alertReason,
+    tokens: signal.tokens,
+    costUsd: signal.costUsd,
+  });
+  metrics.addMetric(signal.analyst === "gate" ? "GateHolds" : "AnalystVerdicts", MetricUnit.Count, 1);
+  if (result.llmCalled) metrics.addMetric("LlmCalls", MetricUnit.Count, 1);
+  if (signal.action === "ABSTAIN") metrics.addMetric("Abstains", MetricUnit.Count, 1);
+  if (signal.alert) metrics.addMetric("Alerts", MetricUnit.Count, 1);
+}
+
+/**
+ * The analyst: one SQS batch of AnalysisRequests → one stored Signal each. A record that fails
+ * (malformed, or a transient LLM error) is reported alone in batchItemFailures; SQS retries it and,
+ * after maxReceiveCount, moves it to the DLQ. The others are not held back.
+ */
+export function createAnalystHandler(deps: AnalystDeps) {
+  const leaseMs = deps.leaseMs ?? FUNCTION_TIMEOUT_SECONDS.analyst * 1000;
+  let resolving: Promise<AnalystModel | undefined> | undefined;
+  const resolveModel = (): Promise<AnalystModel | undefined> => {
+    const source = deps.model;
+    if (typeof source !== "function") return Promise.resolve(source);
+    resolving ??= source().catch((error) => {
+      resolving = undefined; // a failed lookup is tried again on the next batch
+      throw error;
+    });
+    return resolving;
+  };
+
+  return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+    if (context) logger.addContext(context);
+    const model = await resolveModel();
+    const ports = {
+      signals: deps.store,
+      claims: deps.store,
+      spend: deps.store,
+      mutes: deps.store,
+      model,
+      clock: deps.clock,
+    };
+
+    const handleRecord = async (record: SQSRecord): Promise<void> => {
+      const log = logger.createChild({ persistentKeys: { messageId: record.messageId } });
+      let request: AnalysisRequest;
+      try {
+        request = parseAnalysisRequest(record.body);
+      } catch (error) {
+        log.error("analysis request rejected", { error: (error as Error).message });
+        metrics.addMetric("RequestsRejected", MetricUnit.Count, 1);
+        throw error;
+      }
+      log.appendPersistentKeys({ symbol: request.symbol });
+      try {
+        report(await analyse(request, deps.config, ports, { deliveryId: record.messageId, leaseMs }), log);
+      } catch (error) {
+        if (error instanceof AnalysisInProgressError) log.info("another delivery is analysing this candle");
+        else log.warn("analysis failed; SQS will retry", { error: (error as Error).message });
+        throw error;
+      }
+    };
+
+    try {
+      return await processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
+        context,
+        // A batch where every record failed is still a partial-failure response, never a throw.
+        throwOnFullBatchFailure: false,
+      });
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+}
+
+export const handler = lazyHandler(() => createAnalystHandler(analystDepsFromEnv()));
