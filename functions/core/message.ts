@@ -69,22 +69,23 @@ export function analystLabel(signal: Pick<Signal, "analyst" | "model" | "promptV
   return signal.analyst === "rules" ? "rules analyst" : "indicator gate";
 }
 
-/** Indicators people read first; anything else only when these are missing. */
-const INDICATOR_PREFERENCE = [/rsi/i, /macd/i, /boll|bb/i, /atr/i, /sma|ema|ma/i, /vol/i];
+/**
+ * Indicators people read first, one of each kind (RSI, MACD histogram, %B, volume z-score, ATR %),
+ * then whatever else there is. The close is left out: the price line shows it.
+ */
+const INDICATOR_PREFERENCE = [/^rsi/i, /macd.?hist/i, /percent.?b/i, /vol.*z/i, /atr.?pct/i, /atr/i, /macd/i];
 
 export function mainIndicators(indicators: Signal["indicators"], count: number): [string, number][] {
-  const present = Object.entries(indicators).filter((entry): entry is [string, number] =>
-    Number.isFinite(entry[1]),
+  const present = Object.entries(indicators).filter(
+    (entry): entry is [string, number] => Number.isFinite(entry[1]) && entry[0] !== "close",
   );
-  const rank = ([name]: [string, number]) => {
-    const index = INDICATOR_PREFERENCE.findIndex((pattern) => pattern.test(name));
-    return index === -1 ? INDICATOR_PREFERENCE.length : index;
-  };
-  return present
-    .map((entry, order) => ({ entry, order }))
-    .sort((a, b) => rank(a.entry) - rank(b.entry) || a.order - b.order)
-    .slice(0, count)
-    .map(({ entry }) => entry);
+  const chosen: [string, number][] = [];
+  for (const pattern of INDICATOR_PREFERENCE) {
+    const hit = present.find((entry) => pattern.test(entry[0]) && !chosen.includes(entry));
+    if (hit) chosen.push(hit);
+  }
+  for (const entry of present) if (!chosen.includes(entry)) chosen.push(entry);
+  return chosen.slice(0, count);
 }
 
 export interface AlertMessageOptions {

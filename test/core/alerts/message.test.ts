@@ -6,6 +6,7 @@ import {
   fitLines,
   formatPrice,
   htmlToPlain,
+  mainIndicators,
   TELEGRAM_CAPTION_LIMIT,
   TELEGRAM_TEXT_LIMIT,
 } from "../../../functions/core/message";
@@ -24,7 +25,7 @@ describe("alert message", () => {
     expect(html).toContain("1h candle closed Tue 5 Mar 15:00 CET");
     expect(html).toContain("• RSI(14) back above 30 after an oversold dip");
     expect(html).toContain("• Volume 2.1σ above average");
-    expect(html).toMatch(/<i>rsi14 31\.2 · macdHistogram 12\.37 · bbPercentB 0\.04 · atr14 812\.3<\/i>/);
+    expect(html).toMatch(/<i>rsi14 31\.2 · macdHistogram 12\.37 · bbPercentB 0\.04 · volumeZ 2\.1<\/i>/);
     expect(html).toContain("Analyst: gpt-4o-mini (prompt v1)");
   });
 
@@ -126,5 +127,29 @@ describe("fitLines", () => {
     const kept = text.split("\n");
     expect(kept.at(-1)).toMatch(/^… \d+ more$/);
     expect(kept.length - 1 + Number(/(\d+) more/.exec(text)?.[1])).toBe(100);
+  });
+});
+
+describe("mainIndicators", () => {
+  it("takes one indicator of each kind before a second of any, and never the close", () => {
+    const picked = mainIndicators(
+      {
+        close: 100,
+        macd: -185.2,
+        macdSignal: -25.3,
+        macdHist: -159.9,
+        rsi: 34.6,
+        bbPercentB: null,
+        atr: 80,
+        atrPct: 1.2,
+      },
+      4,
+    );
+    expect(picked).toEqual([
+      ["rsi", 34.6],
+      ["macdHist", -159.9],
+      ["atrPct", 1.2],
+      ["atr", 80],
+    ]);
   });
 });
