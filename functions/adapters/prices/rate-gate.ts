@@ -7,8 +7,11 @@ export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(reso
 const HEADROOM = 0.9;
 
 /**
- * One provider's door: at most `concurrency` requests in flight, request starts paced under the
- * provider's documented limit (a sliding window), and a shared pause when the provider says 429.
+ * One provider's door: at most `concurrency` requests in flight, request starts kept under the
+ * provider's documented limit, and a shared pause when the provider says 429. A per-second limit is
+ * a rate: starts are spaced evenly, since a burst sent at the end of one second and one sent at the
+ * start of the next can reach the server inside the same second. A longer window (per minute, per
+ * hour) is a budget: a sliding window of starts.
  */
 export class RateGate {
   private inFlight = 0;
@@ -16,6 +19,7 @@ export class RateGate {
   private readonly starts: number[] = [];
   private pausedUntil = 0;
   private readonly perWindow: number;
+  private readonly spacingMs: number;
 
   constructor(
     readonly concurrency: number,
@@ -24,6 +28,7 @@ export class RateGate {
     private readonly now: () => number = Date.now,
   ) {
     this.perWindow = limit ? Math.max(1, Math.floor(limit.requests * HEADROOM)) : Number.POSITIVE_INFINITY;
+    this.spacingMs = limit && limit.perMs <= 1000 ? limit.perMs / this.perWindow : 0;
   }
 
   /** Every request waits for this long after a 429 told one of them to. */
@@ -63,12 +68,13 @@ export class RateGate {
       while (this.starts.length > 0 && (this.starts[0] ?? 0) <= now - windowMs) this.starts.shift();
       const waitForWindow =
         this.starts.length >= this.perWindow ? (this.starts[0] ?? now) + windowMs - now : 0;
-      const wait = Math.max(waitForWindow, this.pausedUntil - now);
+      const waitForSpacing = (this.starts.at(-1) ?? Number.NEGATIVE_INFINITY) + this.spacingMs - now;
+      const wait = Math.max(waitForWindow, waitForSpacing, this.pausedUntil - now);
       if (wait <= 0) {
         this.starts.push(now);
         return;
       }
-      await this.sleep(wait);
+      await this.sleep(Math.ceil(wait));
     }
   }
 }
