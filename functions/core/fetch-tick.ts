@@ -91,6 +91,11 @@ export interface FetchTickInput {
   timeframe: Timeframe;
   lookbackCandles: number;
   now: number;
+  /**
+   * How long to wait for providers before sending what has arrived (ms). The messages go out in one
+   * batch at the end, so a tick that ran into the Lambda timeout would otherwise send nothing.
+   */
+  budgetMs?: number;
 }
 
 export interface FetchTickPorts {
@@ -104,10 +109,22 @@ export interface FetchTickPorts {
  * is reported and the others go on.
  */
 export async function runFetchTick(input: FetchTickInput, ports: FetchTickPorts): Promise<FetchTickResult> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const outOfTime = new Promise<ChainResult>((resolve) => {
+    if (input.budgetMs === undefined) return;
+    const reason = `no provider answered within the tick's ${input.budgetMs} ms budget`;
+    timer = setTimeout(
+      () => resolve({ attempts: [{ provider: "-", outcome: "failed", reason }] }),
+      input.budgetMs,
+    );
+  });
   const fetched = await Promise.all(
     input.symbols.map(async (symbol): Promise<{ outcome: SymbolOutcome; request?: AnalysisRequest }> => {
       const query = { symbol, timeframe: input.timeframe, limit: input.lookbackCandles, now: input.now };
-      const { series, attempts } = await fetchThroughChain(ports.sources(symbol), query);
+      const { series, attempts } = await Promise.race([
+        fetchThroughChain(ports.sources(symbol), query),
+        outOfTime,
+      ]);
       if (!series) {
         const error = `no provider served ${symbol}: ${attempts.map((a) => `${a.provider} ${a.reason}`).join("; ")}`;
         return { outcome: { symbol, status: "failed", attempts, error } };
@@ -130,6 +147,7 @@ export async function runFetchTick(input: FetchTickInput, ports: FetchTickPorts)
       }
     }),
   );
+  clearTimeout(timer);
   const toSend = fetched.filter((f) => f.request);
   const sent = await ports.queue
     .send(toSend.map((f) => f.request as AnalysisRequest))

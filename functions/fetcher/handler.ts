@@ -19,6 +19,9 @@ export interface FetcherDeps {
   clock: Clock;
 }
 
+/** Time kept back from the Lambda timeout to send the batch and return. */
+const SEND_MARGIN_MS = 10_000;
+
 /** EventBridge Scheduler input: `{ "scheduledTime": "<aws.scheduler.scheduled-time>" }`. */
 export const FetcherEventSchema = z.object({ scheduledTime: z.iso.datetime({ offset: true }).optional() });
 export type FetcherEvent = z.input<typeof FetcherEventSchema>;
@@ -70,6 +73,9 @@ export function createFetcherHandler(deps: FetcherDeps) {
         timeframe: deps.config.timeframe,
         lookbackCandles: deps.config.lookbackCandles,
         now,
+        budgetMs: context?.getRemainingTimeInMillis
+          ? Math.max(0, context.getRemainingTimeInMillis() - SEND_MARGIN_MS)
+          : undefined,
       },
       { sources: deps.sources, queue: deps.queue },
     );

@@ -9,7 +9,11 @@ import { type FakeServer, type RecordedRequest, startFakeServer } from "../suppo
 
 const T = 1_709_294_400; // 2024-03-01T12:00:00Z, a candle close
 const SCHEDULED = "2024-03-01T12:00:00Z";
-const context = { awsRequestId: "test-request", functionName: "fetcher" } as Context;
+const context = {
+  awsRequestId: "test-request",
+  functionName: "fetcher",
+  getRemainingTimeInMillis: () => 120_000,
+} as Context;
 
 /** Coinbase rows for the 80 hours before T, newest first; SOL-USD's carry a high below the low. */
 function coinbaseRoute(request: RecordedRequest) {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AnalysisRequest } from "../../../functions/core/analysis-request";
 import type { Candle } from "../../../functions/core/candles";
 import { fetchThroughChain, runFetchTick } from "../../../functions/core/fetch-tick";
@@ -140,5 +140,26 @@ describe("runFetchTick", () => {
       error: "queue: InternalError: try again",
     });
     expect(result.queued).toBe(1);
+  });
+
+  it("sends what has arrived when providers run past the tick's budget", async () => {
+    vi.useFakeTimers();
+    try {
+      const hanging: PriceSource = { name: "kraken", fetchClosedCandles: () => new Promise(() => undefined) };
+      const coinbase = new FakeSource("coinbase", { "BTC-USD": series("coinbase") });
+      const queue = new FakeQueue();
+      const running = runFetchTick(
+        { symbols: ["BTC-USD", "ETH-USD"], ...tick, budgetMs: 90_000 },
+        { sources: (symbol) => (symbol === "ETH-USD" ? [hanging] : [coinbase]), queue },
+      );
+      await vi.advanceTimersByTimeAsync(90_000);
+      const result = await running;
+      expect(queue.sent.map((r) => r.symbol)).toEqual(["BTC-USD"]);
+      expect(result.outcomes.find((o) => o.symbol === "ETH-USD")?.error).toContain(
+        "within the tick's 90000 ms budget",
+      );
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
