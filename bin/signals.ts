@@ -1,12 +1,10 @@
 #!/usr/bin/env -S npx tsx
+import "./cli-env";
 import { Command, CommanderError } from "commander";
 import { registerCandlesCommand } from "./commands/candles";
 import { registerHistoryCommand } from "./commands/history";
 import { registerStartCommand } from "./commands/start";
 import { registerTelegramCommand } from "./commands/telegram";
-
-// The SDK's notice about future Node versions is not the user's problem on this CLI.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const program = new Command()
   .name("signals")

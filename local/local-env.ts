@@ -23,9 +23,6 @@ export function applyLocalEnv(resources: LocalResources): void {
     [ENV_NAMES.tableName]: resources.tableName,
     [ENV_NAMES.queueUrl]: resources.queueUrl,
     [ENV_NAMES.dlqUrl]: resources.dlqUrl,
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "ERROR",
-    POWERTOOLS_METRICS_DISABLED: "true",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   });
   // Credentials from a profile would be sent to the emulators: make sure none are picked up.
   delete process.env.AWS_SESSION_TOKEN;

@@ -30,18 +30,17 @@ export interface DrainStats {
   failed: number;
 }
 
-async function isEmpty(client: SQSClient, queueUrl: string): Promise<boolean> {
+async function queueDepth(client: SQSClient, queueUrl: string) {
   const { Attributes = {} } = await client.send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl,
       AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
     }),
   );
-  return (
-    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) ===
-    0
-  );
+  return {
+    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+  };
 }
 
 function toRecord(message: Message, queueArn: string, region: string): SQSRecord {
@@ -75,10 +74,18 @@ export async function drainQueue(options: SqsEventSourceOptions): Promise<DrainS
   const region = options.region ?? "us-east-1";
   const stats: DrainStats = { batches: 0, received: 0, succeeded: 0, failed: 0 };
   for (;;) {
+    const depth = await queueDepth(client, queueUrl);
+    if (depth.visible + depth.inFlight === 0) break;
+    if (depth.visible === 0) {
+      // Failed messages are waiting out their visibility timeout.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
+    // Asking for no more than are visible lets the emulator answer without waiting to fill the batch.
     const { Messages = [] } = await client.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
-        MaxNumberOfMessages: batchSize,
+        MaxNumberOfMessages: Math.min(batchSize, depth.visible),
         WaitTimeSeconds: 0,
         VisibilityTimeout: Math.max(1, options.visibilityTimeoutSeconds ?? 2),
         MessageSystemAttributeNames: ["All"],
@@ -86,12 +93,7 @@ export async function drainQueue(options: SqsEventSourceOptions): Promise<DrainS
         AttributeNames: ["All"],
       }),
     );
-    if (Messages.length === 0) {
-      if (await isEmpty(client, queueUrl)) break;
-      // Failed messages are waiting out their retry delay.
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      continue;
-    }
+    if (Messages.length === 0) continue;
     stats.batches += 1;
     stats.received += Messages.length;
     const records = Messages.map((message) => toRecord(message, queueArn, region));

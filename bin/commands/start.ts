@@ -1,6 +1,213 @@
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { loadReplayFile, ReplaySource } from "../../functions/adapters/prices/replay";
+import type { Config } from "../../functions/core/config";
+import { TIMEFRAMES, type Timeframe, timeframeMs } from "../../functions/core/timeframes";
+import { loadConfig } from "../../functions/runtime/config";
+import { replayTicks, type SeriesSpan, spanOf, warmupFor } from "../../local/replay-plan";
+import { type LocalPipeline, startLocalPipeline } from "../../local/runtime";
+import { sampleSeries } from "../../local/sample-series";
+import { serveBot } from "../../local/serve";
+import { printSummary } from "../../local/summary";
+import { parseSymbolArgument } from "./history";
 
-// Placeholder until the start command lands.
+export const DEFAULT_DATA_DIR = ".signals";
+/** Candle closes the default sample replay runs through the pipeline. */
+const SAMPLE_TICKS = 168;
+
+export interface StartOptions {
+  replay?: string;
+  symbol?: string;
+  symbols?: string[];
+  live?: boolean;
+  dataDir: string;
+  serve?: boolean;
+  poll?: boolean;
+  port?: number;
+  ticks: number;
+}
+
+const parseSymbolList = (text: string) => text.split(",").map((symbol) => parseSymbolArgument(symbol.trim()));
+
+const parsePositiveInt = (what: string) => (text: string) => {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new InvalidArgumentError(`${what} "${text}" is not a positive integer`);
+  return value;
+};
+
+/** The config for this run: the chosen symbols replace the watchlist, keeping any provider chains. */
+function localConfig(config: Config, symbols: string[] | undefined): Config {
+  if (!symbols) return config;
+  return {
+    ...config,
+    watchlist: symbols.map((symbol) => config.watchlist.find((item) => item.symbol === symbol) ?? { symbol }),
+  };
+}
+
+interface ReplayPlan {
+  source: ReplaySource;
+  spans: SeriesSpan[];
+  symbols: string[];
+  label: string;
+  /** The run's timeframe: the config's, or the data's own when the data is coarser. */
+  timeframe: Timeframe;
+}
+
+/** Candles can be built up from smaller ones, never split: coarser data sets the timeframe. */
+function timeframeFor(spans: SeriesSpan[], configured: Timeframe): Timeframe {
+  const dataStep = Math.max(...spans.map((span) => span.stepMs));
+  if (dataStep <= timeframeMs(configured)) return configured;
+  const fitting = TIMEFRAMES.find((timeframe) => timeframeMs(timeframe) === dataStep);
+  if (!fitting)
+    throw new Error(
+      `the replay's candles are ${dataStep / 60_000} min apart, which is no timeframe of ${TIMEFRAMES.join(", ")}`,
+    );
+  return fitting;
+}
+
+async function planReplay(options: StartOptions, config: Config): Promise<ReplayPlan> {
+  if (options.replay) {
+    const source = await loadReplayFile(
+      options.replay,
+      options.symbol ? { symbol: parseSymbolArgument(options.symbol) } : {},
+    );
+    const inFile = source.symbols();
+    for (const symbol of inFile) parseSymbolArgument(symbol);
+    const symbols = options.symbols ? options.symbols.filter((symbol) => inFile.includes(symbol)) : inFile;
+    if (symbols.length === 0)
+      throw new Error(
+        `${options.replay} has no candles for ${options.symbols?.join(", ")} (it has ${inFile.join(", ")})`,
+      );
+    const spans = symbols.flatMap((symbol) => source.span(symbol) ?? []);
+    return {
+      source,
+      spans,
+      symbols,
+      label: options.replay,
+      timeframe: timeframeFor(spans, config.timeframe),
+    };
+  }
+  const symbols = options.symbols ?? config.watchlist.map((item) => item.symbol);
+  const count = config.lookbackCandles + options.ticks;
+  const now = Date.now();
+  const series = new Map(
+    symbols.map((symbol) => [symbol, sampleSeries(symbol, config.timeframe, count, now)]),
+  );
+  const step = timeframeMs(config.timeframe);
+  const spans = [...series.values()].flatMap((candles) => spanOf(candles, step) ?? []);
+  return {
+    source: new ReplaySource(series),
+    spans,
+    symbols,
+    label: "the built-in sample series (synthetic)",
+    timeframe: config.timeframe,
+  };
+}
+
+function checkCombination(options: StartOptions): void {
+  if (options.replay && options.live)
+    throw new InvalidArgumentError("--replay and --live exclude each other");
+  if (options.symbol && !options.replay)
+    throw new InvalidArgumentError("--symbol names the symbol of a --replay file");
+  if (options.port !== undefined && !options.serve)
+    throw new InvalidArgumentError("--port goes with --serve");
+}
+
+async function runReplay(options: StartOptions, config: Config, log: (line: string) => void) {
+  const plan = await planReplay(options, config);
+  const runConfig = { ...localConfig(config, plan.symbols), timeframe: plan.timeframe };
+  const warmup = warmupFor(plan.spans, runConfig.timeframe, runConfig.lookbackCandles);
+  const ticks = replayTicks(plan.spans, runConfig.timeframe, warmup);
+  if (ticks.length === 0)
+    throw new Error(`${plan.label} is too short to replay any ${runConfig.timeframe} candle close`);
+  const pipeline = await startLocalPipeline({
+    config: runConfig,
+    dataDir: options.dataDir,
+    replaySources: () => [plan.source],
+    log,
+  });
+  log(
+    `Replaying ${ticks.length} ${runConfig.timeframe} candle closes of ${plan.symbols.join(", ")} from ${plan.label} (${warmup} candles of warm-up)`,
+  );
+  const started = performance.now();
+  await pipeline.replay(ticks);
+  return { pipeline, runConfig, seconds: (performance.now() - started) / 1000, ticks: ticks.length };
+}
+
+async function runLive(options: StartOptions, config: Config, log: (line: string) => void) {
+  const runConfig = localConfig(config, options.symbols);
+  const pipeline = await startLocalPipeline({ config: runConfig, dataDir: options.dataDir, log });
+  const step = timeframeMs(runConfig.timeframe);
+  log(
+    `Live: ${runConfig.watchlist.map((item) => item.symbol).join(", ")} on ${runConfig.timeframe} candles from the real exchanges. Ctrl-C stops.`,
+  );
+  await pipeline.tick(Date.now());
+  let timer: NodeJS.Timeout | undefined;
+  const scheduleNext = () => {
+    // Fire a few seconds after each close, as the deployed schedule does.
+    const next = Math.floor(Date.now() / step) * step + step + 3_000;
+    timer = setTimeout(async () => {
+      await pipeline.tick(next);
+      log(`tick ${new Date(next).toISOString()}: ${pipeline.totals.messagesReceived} analyses so far`);
+      scheduleNext();
+    }, next - Date.now());
+  };
+  scheduleNext();
+  await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+  clearTimeout(timer);
+  return pipeline;
+}
+
+async function start(options: StartOptions): Promise<void> {
+  checkCombination(options);
+  const config = loadConfig();
+  const log = (line: string) => console.log(line);
+  let pipeline: LocalPipeline | undefined;
+  try {
+    if (options.live) {
+      pipeline = await runLive(options, config, log);
+    } else {
+      const run = await runReplay(options, config, log);
+      pipeline = run.pipeline;
+      await printSummary({ ...run, log });
+    }
+    if (options.serve || options.poll) await serveBot(pipeline, options, log);
+  } finally {
+    await pipeline?.close();
+  }
+}
+
 export function registerStartCommand(program: Command): void {
-  program.command("start").description("not yet available");
+  program
+    .command("start")
+    .description("run the whole pipeline on this machine, on embedded emulators (no AWS account needed)")
+    .option("--replay <file>", "replay a CSV of candles (header time,open,high,low,close,volume[,symbol])")
+    .option("--symbol <symbol>", "the symbol of a --replay file that has no symbol column")
+    .option(
+      "--symbols <list>",
+      "comma-separated symbols to run (default: the config's watchlist)",
+      parseSymbolList,
+    )
+    .option("--live", "fetch from the real exchanges, in real time, until Ctrl-C")
+    .option("--data-dir <dir>", "where the local store lives", DEFAULT_DATA_DIR)
+    .option(
+      "--ticks <n>",
+      "candle closes to replay from the sample series",
+      parsePositiveInt("ticks"),
+      SAMPLE_TICKS,
+    )
+    .option("--serve", "afterwards, keep serving the bot webhook at http://127.0.0.1:<port>/telegram")
+    .addOption(
+      new Option("--port <n>", "port for --serve (default 8787)").argParser(parsePositiveInt("port")),
+    )
+    .option("--poll", "afterwards, answer your bot over long polling (needs TELEGRAM_BOT_TOKEN)")
+    .addHelpText(
+      "after",
+      `
+Environment:
+  OPENAI_API_KEY, OPENAI_BASE_URL       GPT (or a compatible server) instead of the rules analyst
+  TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_ID  alerts to Telegram instead of the terminal
+  TELEGRAM_WEBHOOK_SECRET               the secret token --serve checks`,
+    )
+    .action(start);
 }

@@ -1,0 +1,47 @@
+import type {
+  Context,
+  DynamoDBBatchResponse,
+  DynamoDBStreamEvent,
+  SQSBatchResponse,
+  SQSEvent,
+} from "aws-lambda";
+import { createAnalystHandler } from "../functions/analyst/handler";
+import { analystDepsFromEnv } from "../functions/analyst/wiring";
+import { type BotDeps, createBotHandler } from "../functions/bot/handler";
+import { botDepsFromEnv } from "../functions/bot/wiring";
+import type { Config } from "../functions/core/config";
+import type { Clock, PriceSource } from "../functions/core/ports";
+import { createFetcherHandler, type FetcherEvent, type FetcherResult } from "../functions/fetcher/handler";
+import { fetcherDepsFromEnv } from "../functions/fetcher/wiring";
+import { createNotifierHandler } from "../functions/notifier/handler";
+import { notifierDepsFromEnv } from "../functions/notifier/wiring";
+
+export interface LocalHandlers {
+  fetcher: (event: FetcherEvent, context: Context) => Promise<FetcherResult>;
+  analyst: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+  notifier: (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
+  bot: ReturnType<typeof createBotHandler>;
+  botDeps: BotDeps;
+}
+
+export interface LocalWiring {
+  config: Config;
+  clock: Clock;
+  /** Replay sources; absent means the live provider chains. */
+  sources?: (symbol: string) => PriceSource[];
+}
+
+/**
+ * The four real handlers, wired exactly as on Lambda (from env and config) except for what the local
+ * runtime replaces: the price sources when replaying, and the clock, which follows the replay.
+ */
+export function wireLocalHandlers({ config, clock, sources }: LocalWiring): LocalHandlers {
+  const botDeps = botDepsFromEnv(config, { clock });
+  return {
+    fetcher: createFetcherHandler(fetcherDepsFromEnv(config, { clock, ...(sources ? { sources } : {}) })),
+    analyst: createAnalystHandler(analystDepsFromEnv(config, { clock })),
+    notifier: createNotifierHandler(notifierDepsFromEnv(config, { clock })),
+    bot: createBotHandler(botDeps),
+    botDeps,
+  };
+}

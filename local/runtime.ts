@@ -1,0 +1,109 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Config } from "../functions/core/config";
+import type { Clock, PriceSource } from "../functions/core/ports";
+import { isoTime } from "../functions/core/signal";
+import {
+  createAnalysisQueues,
+  createSignalsTable,
+  dynamoClientFor,
+  type RunningEmulator,
+  sqsClientFor,
+  startDynalite,
+  startSqs,
+} from "./emulators";
+import { applyLocalEnv } from "./local-env";
+import { type LocalHandlers, wireLocalHandlers } from "./local-handlers";
+import { type StreamProxy, startStreamProxy } from "./stream-proxy";
+import { emptyTotals, type RunTotals, runTick } from "./tick";
+
+export const LOCAL_TABLE_NAME = "signals-local";
+
+export interface LocalPipelineOptions {
+  config: Config;
+  dataDir: string;
+  /** The replay's price sources per symbol; absent in live mode (real providers, real time). */
+  replaySources?: (symbol: string) => PriceSource[];
+  log: (line: string) => void;
+}
+
+export interface LocalPipeline {
+  handlers: LocalHandlers;
+  totals: RunTotals;
+  dataDir: string;
+  tableName: string;
+  dlqUrl: string;
+  /** Runs each scheduled time (candle closes, ascending) through the pipeline. */
+  replay(ticks: number[]): Promise<void>;
+  /** Runs one tick at `scheduledTime` (live mode and tests). */
+  tick(scheduledTime: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where `npm start` publishes the running store, so `history` can read it while it runs. */
+export const endpointFile = (dataDir: string) => join(dataDir, "endpoint");
+
+/**
+ * The local runtime of DESIGN.md: dynalite (behind a stream-recording proxy) and local-aws-sqs in this
+ * process, the table and queues created from the stack's definitions, and the real handlers driven
+ * with AWS-shaped events.
+ */
+export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
+  const dataDir = resolve(options.dataDir);
+  const dynamoPath = join(dataDir, "dynamodb");
+  // A replay is a fresh run: the same candles again would only meet their own stored signals.
+  const replaying = options.replaySources !== undefined;
+  if (replaying) rmSync(dynamoPath, { recursive: true, force: true });
+  mkdirSync(dynamoPath, { recursive: true });
+
+  const started: Array<RunningEmulator | StreamProxy> = [];
+  const dynalite = await startDynalite({ path: dynamoPath });
+  started.push(dynalite);
+  const proxy = await startStreamProxy(dynalite.endpoint);
+  started.push(proxy);
+  const sqs = await startSqs();
+  started.push(sqs);
+
+  await createSignalsTable(dynamoClientFor(dynalite.endpoint), LOCAL_TABLE_NAME);
+  const sqsClient = sqsClientFor(sqs.endpoint);
+  const queues = await createAnalysisQueues(sqsClient, "signals-local");
+  applyLocalEnv({
+    dynamodbEndpoint: proxy.endpoint,
+    sqsEndpoint: sqs.endpoint,
+    tableName: LOCAL_TABLE_NAME,
+    queueUrl: queues.queueUrl,
+    dlqUrl: queues.dlqUrl,
+  });
+  writeFileSync(endpointFile(dataDir), dynalite.endpoint);
+
+  // Replays run on the replayed candles' time, so cooldowns, quiet hours and budget days behave as live.
+  let simulatedNow: number | undefined;
+  const clock: Clock = { now: () => simulatedNow ?? Date.now() };
+  const handlers = wireLocalHandlers({ config: options.config, clock, sources: options.replaySources });
+  const totals = emptyTotals();
+
+  const tick = async (scheduledTime: number) => {
+    simulatedNow = replaying ? scheduledTime + 5_000 : undefined;
+    await runTick({ scheduledTime, handlers, sqsClient, queues, proxy, totals });
+  };
+
+  return {
+    handlers,
+    totals,
+    dataDir,
+    tableName: LOCAL_TABLE_NAME,
+    dlqUrl: queues.dlqUrl,
+    async replay(ticks: number[]) {
+      for (const [index, scheduledTime] of ticks.entries()) {
+        await tick(scheduledTime);
+        if ((index + 1) % 50 === 0)
+          options.log(`  … ${index + 1}/${ticks.length} candle closes (${isoTime(scheduledTime)})`);
+      }
+    },
+    tick,
+    async close() {
+      rmSync(endpointFile(dataDir), { force: true });
+      for (const server of started.reverse()) await server.close();
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { TELEGRAM_CHAT_ID_ENV } from "../functions/adapters/telegram-env";
+import type { LocalPipeline } from "./runtime";
+import { startBotPoller, startBotWebhookServer } from "./telegram-bot-server";
+
+/**
+ * Keeps the local pipeline up for the bot after the replay: the webhook over HTTP (`--serve`), and/or
+ * long polling against Telegram (`--poll`), until Ctrl-C.
+ */
+export async function serveBot(
+  pipeline: LocalPipeline,
+  options: { serve?: boolean; poll?: boolean; port?: number },
+  log: (line: string) => void,
+): Promise<void> {
+  const stops: Array<() => Promise<void>> = [];
+  const deps = pipeline.handlers.botDeps;
+  if (options.serve) {
+    const server = await startBotWebhookServer({ deps, port: options.port ?? 8787 });
+    stops.push(server.stop);
+    log(`\nBot webhook: ${server.url}`);
+    // Only a secret generated for this run is shown; a configured or token-derived one stays private.
+    const generated = !process.env.TELEGRAM_WEBHOOK_SECRET && !process.env.TELEGRAM_BOT_TOKEN;
+    log(
+      `  secret token (X-Telegram-Bot-Api-Secret-Token): ${generated ? `${server.secret} (generated: set TELEGRAM_WEBHOOK_SECRET to fix it)` : "the one configured"}`,
+    );
+    log(
+      `  allowlist: ${deps.allowlist.length ? deps.allowlist.join(", ") : `none: set ${TELEGRAM_CHAT_ID_ENV} or telegram.chatIds`}`,
+    );
+  }
+  if (options.poll) {
+    const token = process.env.TELEGRAM_BOT_TOKEN;
+    if (!token) throw new Error("--poll needs TELEGRAM_BOT_TOKEN (a real bot token from @BotFather)");
+    const poller = startBotPoller({ deps, token, onError: (error) => log(`poll: ${error.message}`) });
+    stops.push(poller.stop);
+    log("\nAnswering your bot over long polling (getUpdates): send it /history BTC-USD");
+  }
+  log("Ctrl-C stops.");
+  await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+  for (const stop of stops) await stop();
+}

@@ -1,0 +1,109 @@
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { sqs } from "../functions/adapters/aws-clients";
+import { DynamoStore } from "../functions/adapters/dynamo-store";
+import { localDay } from "../functions/core/calendar";
+import type { Config } from "../functions/core/config";
+import type { Signal } from "../functions/core/signal";
+import type { LocalPipeline } from "./runtime";
+
+export interface RunSummary {
+  symbols: Array<{
+    symbol: string;
+    signals: number;
+    byAction: Record<string, number>;
+    byAnalyst: Record<string, number>;
+    alerts: number;
+    providers: string[];
+  }>;
+  signals: number;
+  alerts: number;
+  notified: number;
+  llmCalls: number;
+  llmCostUsd: number;
+  dlqDepth: number;
+}
+
+const count = (values: string[]) =>
+  values.reduce<Record<string, number>>((counts, value) => {
+    counts[value] = (counts[value] ?? 0) + 1;
+    return counts;
+  }, {});
+
+/** What the run stored, read back from the table through the same store the CLI uses. */
+export async function summarise(pipeline: LocalPipeline, config: Config): Promise<RunSummary> {
+  const store = new DynamoStore(pipeline.tableName);
+  const perSymbol: RunSummary["symbols"] = [];
+  const all: Signal[] = [];
+  for (const { symbol } of config.watchlist) {
+    const signals = await store.history(symbol, config.timeframe);
+    all.push(...signals);
+    perSymbol.push({
+      symbol,
+      signals: signals.length,
+      byAction: count(signals.map((s) => s.action)),
+      byAnalyst: count(signals.map((s) => s.analyst)),
+      alerts: signals.filter((s) => s.alert).length,
+      providers: [...new Set(signals.map((s) => s.provider))],
+    });
+  }
+  const { Attributes } = await sqs().send(
+    new GetQueueAttributesCommand({
+      QueueUrl: pipeline.dlqUrl,
+      AttributeNames: ["ApproximateNumberOfMessages"],
+    }),
+  );
+  const llm = all.filter((s) => s.analyst === "llm");
+  return {
+    symbols: perSymbol,
+    signals: all.length,
+    alerts: all.filter((s) => s.alert).length,
+    notified: all.filter((s) => s.notifiedAt).length,
+    llmCalls: llm.filter((s) => s.tokens).length,
+    llmCostUsd: llm.reduce((sum, s) => sum + (s.costUsd ?? 0), 0),
+    dlqDepth: Number(Attributes?.ApproximateNumberOfMessages ?? 0),
+  };
+}
+
+const describeCounts = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .sort(([, a], [, b]) => b - a)
+    .map(([name, n]) => `${n} ${name}`)
+    .join(", ");
+
+export async function printSummary(run: {
+  pipeline: LocalPipeline;
+  runConfig: Config;
+  seconds: number;
+  ticks: number;
+  log: (line: string) => void;
+}): Promise<RunSummary> {
+  const { pipeline, runConfig: config, log } = run;
+  const summary = await summarise(pipeline, config);
+  const destination = process.env.TELEGRAM_BOT_TOKEN ? "sent to Telegram" : "printed above";
+  const analyst = process.env.OPENAI_API_KEY
+    ? `${summary.llmCalls} LLM calls to ${config.analyst.model}, $${summary.llmCostUsd.toFixed(4)}`
+    : "0 LLM calls: the rules analyst decided (set OPENAI_API_KEY to ask GPT)";
+  const { totals } = pipeline;
+  log("");
+  log(`Done: ${run.ticks} candle closes in ${run.seconds.toFixed(1)} s.`);
+  log(`Signals stored: ${summary.signals}`);
+  for (const row of summary.symbols) {
+    log(
+      `  ${row.symbol.padEnd(9)} ${String(row.signals).padStart(4)} signals: ${describeCounts(row.byAction)}; by ${describeCounts(row.byAnalyst)}; ${row.alerts} alerts; provider ${row.providers.join(", ")}`,
+    );
+  }
+  log(`Alerts: ${summary.alerts} (${summary.notified} delivered, ${destination})`);
+  log(`Analyst: ${analyst}`);
+  log(
+    `Queue: ${totals.messagesReceived} deliveries, ${totals.messageFailures} failed, DLQ depth ${summary.dlqDepth}; stream: ${totals.streamRecords} records, ${totals.notifierInvocations} notifier invocations`,
+  );
+  if (totals.discardedStreamRecords.length > 0) {
+    log(`Undelivered alerts (on AWS: the notifier's failure queue): ${totals.discardedStreamRecords.length}`);
+  }
+  log(`LLM budget day: ${localDay(Date.now(), config.timezone)} (${config.timezone})`);
+  log(`Data: ${pipeline.dataDir} (dynalite, table ${pipeline.tableName}). Query it:`);
+  const first = config.watchlist[0]?.symbol ?? "BTC-USD";
+  log(`  npm run history -- ${first}`);
+  log(`  npm run -s history -- ${first} --json`);
+  return summary;
+}

@@ -1,0 +1,61 @@
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { DynamoDBRecord } from "aws-lambda";
+import { ANALYSIS_QUEUE } from "../functions/adapters/resource-definitions";
+import type { AnalysisQueues } from "./emulators";
+import { localContext } from "./lambda-context";
+import type { LocalHandlers } from "./local-handlers";
+import { drainQueue } from "./sqs-event-source";
+import { deliverStreamRecords } from "./stream-event-source";
+import type { StreamProxy } from "./stream-proxy";
+
+export interface RunTotals {
+  ticks: number;
+  messagesReceived: number;
+  messageFailures: number;
+  streamRecords: number;
+  notifierInvocations: number;
+  discardedStreamRecords: DynamoDBRecord[];
+}
+
+export const emptyTotals = (): RunTotals => ({
+  ticks: 0,
+  messagesReceived: 0,
+  messageFailures: 0,
+  streamRecords: 0,
+  notifierInvocations: 0,
+  discardedStreamRecords: [],
+});
+
+export interface TickInput {
+  scheduledTime: number;
+  handlers: LocalHandlers;
+  sqsClient: SQSClient;
+  queues: AnalysisQueues;
+  proxy: StreamProxy;
+  totals: RunTotals;
+}
+
+/**
+ * One schedule firing, as AWS would run it: the Scheduler invokes the fetcher, the SQS event source
+ * feeds the analyst until the queue is drained, and the stream delivers new alert-worthy items.
+ */
+export async function runTick({ scheduledTime, handlers, sqsClient, queues, proxy, totals }: TickInput) {
+  totals.ticks += 1;
+  await handlers.fetcher({ scheduledTime: new Date(scheduledTime).toISOString() }, localContext("fetcher"));
+  const drained = await drainQueue({
+    client: sqsClient,
+    queueUrl: queues.queueUrl,
+    queueArn: queues.dlqArn.replace(/-dlq$/, ""),
+    batchSize: ANALYSIS_QUEUE.batchSize,
+    handler: handlers.analyst,
+  });
+  totals.messagesReceived += drained.received;
+  totals.messageFailures += drained.failed;
+  const records = proxy.take();
+  totals.streamRecords += records.length;
+  const delivered = await deliverStreamRecords(records, async (event, context) => {
+    totals.notifierInvocations += 1;
+    return handlers.notifier(event, context);
+  });
+  totals.discardedStreamRecords.push(...delivered.discarded);
+}
