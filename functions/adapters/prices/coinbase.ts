@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { PriceSource } from "../../core/ports";
 import { timeframeMs } from "../../core/timeframes";
-import { createHttpSource, type HttpSourceOptions, parseBody } from "./http-source";
+import { candleAtSeconds, createHttpSource, type HttpSourceOptions, parseBody } from "./http-source";
 
 export const COINBASE_DEFAULT_URL = "https://api.exchange.coinbase.com";
 
@@ -24,14 +24,9 @@ export function coinbaseSource(options: HttpSourceOptions & { baseUrl?: string }
           `/products/${encodeURIComponent(pair)}/candles?granularity=${granularity}&start=${iso(page.from)}&end=${iso(page.to)}`,
         );
         return parseBody(CandlesBody, body, "coinbase")
-          .map(([time, low, high, open, close, volume]) => ({
-            time: time * 1000,
-            open,
-            high,
-            low,
-            close,
-            volume,
-          }))
+          .map(([time, low, high, open, close, volume]) =>
+            candleAtSeconds(time, open, high, low, close, volume),
+          )
           .reverse();
       },
     },

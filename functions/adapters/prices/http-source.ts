@@ -148,3 +148,13 @@ export function createHttpSource(spec: HttpSourceSpec, options: HttpSourceOption
 /** Prices arrive as decimal strings (Kraken, Binance) or numbers (Coinbase); both become numbers. */
 export const toNumber = (value: string | number): number =>
   typeof value === "number" ? value : Number(value);
+
+/** A candle from a row stamped in epoch seconds (Coinbase, Kraken, Yahoo). */
+export const candleAtSeconds = (
+  seconds: number,
+  open: number,
+  high: number,
+  low: number,
+  close: number,
+  volume: number,
+): Candle => ({ time: seconds * 1000, open, high, low, close, volume });

@@ -3,7 +3,13 @@ import type { Candle } from "../../core/candles";
 import { ProviderError } from "../../core/market-errors";
 import type { PriceSource } from "../../core/ports";
 import { timeframeMs } from "../../core/timeframes";
-import { createHttpSource, type HttpSourceOptions, parseBody, toNumber } from "./http-source";
+import {
+  candleAtSeconds,
+  createHttpSource,
+  type HttpSourceOptions,
+  parseBody,
+  toNumber,
+} from "./http-source";
 
 export const KRAKEN_DEFAULT_URL = "https://api.kraken.com";
 
@@ -43,14 +49,7 @@ export function krakenCandles(body: unknown): Candle[] {
   );
   return rows
     .filter(([time, , , , , , , count]) => time <= last && count > 0)
-    .map(([time, open, high, low, close, , volume]) => ({
-      time: time * 1000,
-      open,
-      high,
-      low,
-      close,
-      volume,
-    }));
+    .map(([time, open, high, low, close, , volume]) => candleAtSeconds(time, open, high, low, close, volume));
 }
 
 /** Kraken `/0/public/OHLC`: every timeframe natively, only the 720 most recent candles. */
