@@ -44,10 +44,13 @@ export function parseAnalysisRequest(body: string): AnalysisRequest {
   return request;
 }
 
+/**
+ * Logs the outcome. Metrics are kept to rare events on purpose: CloudWatch bills a custom metric
+ * for every hour it receives data, so a per-message metric would cost more than the analysis.
+ */
 function report(result: AnalysisResult, log: Logger): void {
   if (result.status === "exists") {
     log.info("signal already stored; redelivery skipped");
-    metrics.addMetric("RedeliveriesSkipped", MetricUnit.Count, 1);
     return;
   }
   const { signal } = result;
@@ -66,11 +69,10 @@ function report(result: AnalysisResult, log: Logger): void {
     reasons: signal.action === "ABSTAIN" ? signal.reasons : undefined,
     alert: signal.alert,
     alertReason: result.alertReason,
+    llmCalled: result.llmCalled,
     tokens: signal.tokens,
     costUsd: signal.costUsd,
   });
-  metrics.addMetric(signal.analyst === "gate" ? "GateHolds" : "AnalystVerdicts", MetricUnit.Count, 1);
-  if (result.llmCalled) metrics.addMetric("LlmCalls", MetricUnit.Count, 1);
   if (signal.action === "ABSTAIN") metrics.addMetric("Abstains", MetricUnit.Count, 1);
   if (signal.alert) metrics.addMetric("Alerts", MetricUnit.Count, 1);
 }
@@ -132,7 +134,8 @@ export function createAnalystHandler(deps: AnalystDeps) {
         throwOnFullBatchFailure: false,
       });
     } finally {
-      metrics.publishStoredMetrics();
+      // Publishing nothing would log a warning per invocation.
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
   };
 }

@@ -1,7 +1,11 @@
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { OpenAiAnalyst } from "../../functions/adapters/openai-analyst";
-import { type AnalystDeps, createAnalystHandler } from "../../functions/analyst/handler";
+import {
+  type AnalystDeps,
+  createAnalystHandler,
+  parseAnalysisRequest,
+} from "../../functions/analyst/handler";
 import { analystDepsFromEnv } from "../../functions/analyst/wiring";
 import type { AnalysisRequest } from "../../functions/core/analysis-request";
 import { type ConfigInput, parseConfig } from "../../functions/core/config";
@@ -252,6 +256,24 @@ describe("analyst handler with the OpenAI adapter on a Chat Completions server",
     expect(server.requests).toHaveLength(1);
     expect(await table.store.getSignal(jump)).toBeUndefined();
     expect((await table.store.spend(day)).costUsd).toBeCloseTo(0, 9);
+  });
+});
+
+describe("parseAnalysisRequest", () => {
+  const body = JSON.stringify(requestFor(quietCandles(60)));
+  it("names the field and the value it rejects", () => {
+    expect(() => parseAnalysisRequest("{not json")).toThrow(
+      /invalid analysis request: body = "\{not json": not JSON/,
+    );
+    const { candles: _, ...noCandles } = JSON.parse(body);
+    expect(() => parseAnalysisRequest(JSON.stringify(noCandles))).toThrow(/candles = missing/);
+    expect(() => parseAnalysisRequest(JSON.stringify({ ...JSON.parse(body), symbol: "NOPE-USD" }))).toThrow(
+      /symbol = "NOPE-USD": unknown symbol/,
+    );
+    expect(() => parseAnalysisRequest(JSON.stringify({ ...JSON.parse(body), timeframe: "7m" }))).toThrow(
+      /timeframe = "7m"/,
+    );
+    expect(parseAnalysisRequest(body).symbol).toBe("BTC-USD");
   });
 });
 
