@@ -10,7 +10,7 @@ import { countTokens } from "gpt-tokenizer/model/gpt-4o";
 import { VERDICT_RESPONSE_FORMAT } from "../functions/adapters/openai-analyst";
 import { ANALYSIS_QUEUE } from "../functions/adapters/resource-definitions";
 import { createAnalystHandler } from "../functions/analyst/handler";
-import { analyse } from "../functions/core/analyse";
+import { analyse, storePorts } from "../functions/core/analyse";
 import type { AnalysisRequest } from "../functions/core/analysis-request";
 import { type Candle, type CandleTuple, toTuple } from "../functions/core/candles";
 import { type Config, parseConfig } from "../functions/core/config";
@@ -161,14 +161,7 @@ async function replay(
   const model = new RecordingModel();
   const step = timeframeMs(timeframe);
   let now = 0;
-  const ports = {
-    signals: store,
-    claims: store,
-    spend: store,
-    mutes: store,
-    model,
-    clock: { now: () => now },
-  };
+  const ports = storePorts(store, model, { now: () => now });
   const triggers = new Map<string, number>();
   let requestBytes = 0;
   const started = performance.now();

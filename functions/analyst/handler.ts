@@ -3,7 +3,7 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { FUNCTION_TIMEOUT_SECONDS } from "../adapters/resource-definitions";
-import { AnalysisInProgressError, type AnalysisResult, analyse } from "../core/analyse";
+import { AnalysisInProgressError, type AnalysisResult, analyse, storePorts } from "../core/analyse";
 import { type AnalysisRequest, AnalysisRequestSchema } from "../core/analysis-request";
 import type { Config } from "../core/config";
 import type { AnalysisClaims, Clock, Mutes, SignalReader, SignalWriter, SpendLedger } from "../core/ports";
@@ -98,14 +98,7 @@ export function createAnalystHandler(deps: AnalystDeps) {
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     if (context) logger.addContext(context);
     const model = await resolveModel();
-    const ports = {
-      signals: deps.store,
-      claims: deps.store,
-      spend: deps.store,
-      mutes: deps.store,
-      model,
-      clock: deps.clock,
-    };
+    const ports = storePorts(deps.store, model, deps.clock);
 
     const handleRecord = async (record: SQSRecord): Promise<void> => {
       const log = logger.createChild({ persistentKeys: { messageId: record.messageId } });

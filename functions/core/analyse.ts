@@ -30,6 +30,26 @@ export interface AnalysisPorts {
   clock: Clock;
 }
 
+/** Everything a store must implement to serve all the store ports (DynamoStore does). */
+export type AnalysisStore = AnalysisPorts["signals"] &
+  AnalysisClaims &
+  AnalysisPorts["spend"] &
+  AnalysisPorts["mutes"];
+
+/** The ports of one store that implements them all. */
+export const storePorts = (
+  store: AnalysisStore,
+  model: AnalystModel | undefined,
+  clock: Clock,
+): AnalysisPorts => ({
+  signals: store,
+  claims: store,
+  spend: store,
+  mutes: store,
+  model,
+  clock,
+});
+
 export interface AnalysisContext {
   /** Who is analysing (the SQS message id): the owner of the LLM claim. */
   deliveryId: string;

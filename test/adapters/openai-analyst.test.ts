@@ -7,6 +7,7 @@ import {
   ModelUnavailableError,
   readVerdict,
 } from "../../functions/core/verdict";
+import { apiErrorReply, chatCompletionBody } from "../analyst/chat-completions";
 import { type FakeServer, type RecordedRequest, type Reply, startFakeServer } from "../support/http-server";
 import { hasShared, readSharedJson, sharedMissing } from "../support/shared";
 
@@ -17,34 +18,12 @@ const request: ModelRequest = {
   maxOutputTokens: 300,
 };
 
-/** A Chat Completions body in the real format (see ../shared/reference/openai). */
-const chatCompletion = (message: Record<string, unknown>, finishReason = "stop") => ({
-  id: "chatcmpl-test",
-  object: "chat.completion",
-  created: 1727346143,
-  model: "gpt-4o-mini-2024-07-18",
-  choices: [
-    {
-      index: 0,
-      message: { role: "assistant", refusal: null, ...message },
-      logprobs: null,
-      finish_reason: finishReason,
-    },
-  ],
-  usage: { prompt_tokens: 412, completion_tokens: 38, total_tokens: 450 },
-  system_fingerprint: "fp_test",
-});
 const VERDICT = {
   action: "SELL",
   confidence: 0.72,
   reasons: ["RSI 78 overbought", "MACD crossed down"],
   horizon: "hours",
 };
-const apiError = (status: number, type: string, code: string | null, message: string): Reply => ({
-  status,
-  headers: { "x-request-id": "req_test" },
-  body: { error: { message, type, param: null, code } },
-});
 
 describe("OpenAiAnalyst over the Chat Completions protocol", () => {
   let server: FakeServer;
@@ -59,7 +38,7 @@ describe("OpenAiAnalyst over the Chat Completions protocol", () => {
   });
 
   it("asks with a strict JSON schema from the zod verdict, the configured model and no retries", async () => {
-    server.answer(() => ({ body: chatCompletion({ content: JSON.stringify(VERDICT) }) }));
+    server.answer(() => ({ body: chatCompletionBody({ content: JSON.stringify(VERDICT) }) }));
     const answer = await analyst().complete(request);
     expect(answer).toEqual<ModelCompletion>({
       model: "gpt-4o-mini-2024-07-18",
@@ -103,13 +82,13 @@ describe("OpenAiAnalyst over the Chat Completions protocol", () => {
 
   it("hands over a refusal and a truncated answer as they came, to become ABSTAIN", async () => {
     server.answer(() => ({
-      body: chatCompletion({ content: null, refusal: "I'm very sorry, but I can't assist with that." }),
+      body: chatCompletionBody({ content: null, refusal: "I'm very sorry, but I can't assist with that." }),
     }));
     expect(readVerdict(await analyst().complete(request))).toMatchObject({
       kind: "abstain",
       reason: "refusal",
     });
-    server.answer(() => ({ body: chatCompletion({ content: '{"' }, "length") }));
+    server.answer(() => ({ body: chatCompletionBody({ content: '{"' }, "length") }));
     expect(readVerdict(await analyst().complete(request))).toMatchObject({
       kind: "abstain",
       reason: "truncated",
@@ -119,7 +98,7 @@ describe("OpenAiAnalyst over the Chat Completions protocol", () => {
   it.each([
     [
       "429 insufficient_quota",
-      apiError(
+      apiErrorReply(
         429,
         "insufficient_quota",
         "insufficient_quota",
@@ -129,12 +108,12 @@ describe("OpenAiAnalyst over the Chat Completions protocol", () => {
     ],
     [
       "401 invalid_api_key",
-      apiError(401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided: sk-test."),
+      apiErrorReply(401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided: sk-test."),
       "auth",
     ],
     [
       "404 model_not_found",
-      apiError(404, "invalid_request_error", "model_not_found", "The model `gpt-9` does not exist."),
+      apiErrorReply(404, "invalid_request_error", "model_not_found", "The model `gpt-9` does not exist."),
       "rejected",
     ],
   ])("turns %s into a ModelUnavailableError after one request", async (_, reply, reason) => {
@@ -150,11 +129,11 @@ describe("OpenAiAnalyst over the Chat Completions protocol", () => {
   it.each([
     [
       "429 rate_limit_exceeded",
-      apiError(429, "tokens", "rate_limit_exceeded", "Rate limit reached for gpt-4o-mini."),
+      apiErrorReply(429, "tokens", "rate_limit_exceeded", "Rate limit reached for gpt-4o-mini."),
     ],
     [
       "500 server_error",
-      apiError(500, "server_error", null, "The server had an error processing your request."),
+      apiErrorReply(500, "server_error", null, "The server had an error processing your request."),
     ],
     ["503", { status: 503, body: "upstream unavailable" }],
   ])("lets %s fail once, unretried, for SQS to redeliver", async (_, reply) => {
@@ -168,7 +147,7 @@ describe("OpenAiAnalyst over the Chat Completions protocol", () => {
   });
 
   it("gives up at its request timeout instead of waiting for the function timeout", async () => {
-    server.answer(() => ({ delayMs: 1_000, body: chatCompletion({ content: JSON.stringify(VERDICT) }) }));
+    server.answer(() => ({ delayMs: 1_000, body: chatCompletionBody({ content: JSON.stringify(VERDICT) }) }));
     const quick = new OpenAiAnalyst({ apiKey: "sk-test", baseURL: `${server.url}/v1`, timeoutMs: 100 });
     const failure = await quick.complete(request).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(APIConnectionTimeoutError);
@@ -179,7 +158,7 @@ describe("OpenAiAnalyst over the Chat Completions protocol", () => {
   it("reaches an OpenAI-compatible server through OPENAI_BASE_URL", async () => {
     vi.stubEnv("OPENAI_BASE_URL", `${server.url}/compat/v1`);
     try {
-      server.answer(() => ({ body: chatCompletion({ content: JSON.stringify(VERDICT) }) }));
+      server.answer(() => ({ body: chatCompletionBody({ content: JSON.stringify(VERDICT) }) }));
       await new OpenAiAnalyst({ apiKey: "ollama", timeoutMs: 2_000 }).complete({
         ...request,
         model: "llama3.1",

@@ -13,6 +13,7 @@ import type { AnalystModel, ModelCompletion, ModelRequest } from "../../function
 import { HOUR, jumpCandles, quietCandles, requestFor } from "../core/analyst/series";
 import { startTestTable } from "../support/emulators";
 import { type FakeServer, startFakeServer } from "../support/http-server";
+import { apiErrorReply, chatCompletionBody } from "./chat-completions";
 
 const VERDICT = {
   action: "BUY",
@@ -181,24 +182,6 @@ describe("analyst handler with the OpenAI adapter on a Chat Completions server",
   const jump = requestFor(jumpCandles());
   const now = Date.parse(jump.candleTime) + HOUR + 5_000;
   const day = new Date(now).toISOString().slice(0, 10);
-  const completion = (content: string) => ({
-    id: "chatcmpl-test",
-    object: "chat.completion",
-    created: 1727346143,
-    model: "gpt-4o-mini-2024-07-18",
-    choices: [
-      {
-        index: 0,
-        message: { role: "assistant", content, refusal: null },
-        logprobs: null,
-        finish_reason: "stop",
-      },
-    ],
-    usage: { prompt_tokens: 480, completion_tokens: 42, total_tokens: 522 },
-  });
-  const error = (code: string, type: string) => ({
-    error: { message: `${code} (test)`, type, param: null, code },
-  });
   const handler = () =>
     createAnalystHandler({
       config: parseConfig({}),
@@ -218,7 +201,9 @@ describe("analyst handler with the OpenAI adapter on a Chat Completions server",
   afterEach(() => table.close());
 
   it("sends features under a strict schema and the configured model, never raw candles", async () => {
-    server.answer(() => ({ body: completion(JSON.stringify(VERDICT)) }));
+    server.answer(() => ({
+      body: chatCompletionBody({ content: JSON.stringify(VERDICT) }, "stop", { prompt: 480, completion: 42 }),
+    }));
     expect(failures(await handler()(eventOf(record(JSON.stringify(jump)))))).toEqual([]);
     expect(server.requests).toHaveLength(1);
     const body = server.requests[0]?.json as {
@@ -243,14 +228,16 @@ describe("analyst handler with the OpenAI adapter on a Chat Completions server",
   });
 
   it("stores ABSTAIN quota on insufficient_quota and does not fail the message", async () => {
-    server.answer(() => ({ status: 429, body: error("insufficient_quota", "insufficient_quota") }));
+    server.answer(() =>
+      apiErrorReply(429, "insufficient_quota", "insufficient_quota", "You exceeded your current quota."),
+    );
     expect(failures(await handler()(eventOf(record(JSON.stringify(jump)))))).toEqual([]);
     expect(server.requests).toHaveLength(1);
     expect(await table.store.getSignal(jump)).toMatchObject({ action: "ABSTAIN", reasons: ["quota"] });
   });
 
   it("fails the message on rate_limit_exceeded, stores nothing and refunds the day's reservation", async () => {
-    server.answer(() => ({ status: 429, body: error("rate_limit_exceeded", "tokens") }));
+    server.answer(() => apiErrorReply(429, "tokens", "rate_limit_exceeded", "Rate limit reached."));
     const message = record(JSON.stringify(jump));
     expect(failures(await handler()(eventOf(message)))).toEqual([message.messageId]);
     expect(server.requests).toHaveLength(1);

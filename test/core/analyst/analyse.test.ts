@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AnalysisInProgressError, type AnalysisPorts, analyse } from "../../../functions/core/analyse";
+import { AnalysisInProgressError, analyse, storePorts } from "../../../functions/core/analyse";
 import type { AnalysisRequest } from "../../../functions/core/analysis-request";
 import { type ConfigInput, parseConfig } from "../../../functions/core/config";
 import { PROMPT_VERSION } from "../../../functions/core/prompt";
@@ -44,14 +44,7 @@ class ScriptedModel implements AnalystModel {
 function setup(request: AnalysisRequest, model?: AnalystModel) {
   const store = new InMemoryAnalystStore();
   const now = Date.parse(request.candleTime) + HOUR + 5_000;
-  const ports: AnalysisPorts = {
-    signals: store,
-    claims: store,
-    spend: store,
-    mutes: store,
-    model,
-    clock: { now: () => now },
-  };
+  const ports = storePorts(store, model, { now: () => now });
   return { store, ports, now };
 }
 const context = { deliveryId: "message-1", leaseMs: 60_000 };
