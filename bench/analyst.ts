@@ -66,7 +66,9 @@ const NOTIFIER_SECONDS = 1.5; // one Telegram sendMessage plus a chart
 const IDLE_POLLERS = 5; // Lambda's SQS event source long-polls (20 s) with 5 pollers even when idle
 const PLATFORM_LOG_BYTES = 350; // START, END and REPORT lines per invocation
 const FETCHER_LOG_BYTES_PER_TICK = 1_000;
-const CONTINUOUS_METRICS = 2; // metrics emitted every tick (fetcher: AnalysisRequestsQueued, SymbolsFailed)
+// Metrics emitted every hour: none. The fetcher and analyst emit only on failures, abstains, alerts and
+// rejects; a custom metric is billed per hour it receives data, so rare ones cost cents. Counted as 0.
+const CONTINUOUS_METRICS = 0;
 const SQS_CHUNK = 64 * 1024;
 
 function loadHourly(): Candle[] {
@@ -375,7 +377,7 @@ export async function run(): Promise<void> {
     [
       "CloudWatch custom metrics",
       metrics,
-      `${CONTINUOUS_METRICS} metrics emitted every hour (fetcher); the analyst emits only on abstains, alerts, rejects`,
+      "metrics only on failures, abstains, alerts and rejects: billed per hour with data, so cents",
       0, // 10 metrics free
     ],
   ];

@@ -14,4 +14,5 @@ for (const [name, load] of benches) {
   console.log(`\n=== ${name} ===`);
   await (await load()).run();
 }
+
 export {};

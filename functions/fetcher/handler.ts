@@ -57,8 +57,9 @@ function report(result: FetchTickResult): void {
     if (outcome.status === "failed")
       logger.error("symbol not queued", { symbol: outcome.symbol, error: outcome.error });
   }
-  metrics.addMetric("AnalysisRequestsQueued", MetricUnit.Count, result.queued);
-  metrics.addMetric("SymbolsFailed", MetricUnit.Count, result.failed);
+  // Only failures are metrics: CloudWatch bills a custom metric for every hour it receives data, and
+  // the queued count is SQS's own (free) NumberOfMessagesSent.
+  if (result.failed > 0) metrics.addMetric("SymbolsFailed", MetricUnit.Count, result.failed);
 }
 
 /** One tick: closed candles for every watched symbol, one AnalysisRequest each onto the queue. */
@@ -82,7 +83,8 @@ export function createFetcherHandler(deps: FetcherDeps) {
     try {
       report(result);
     } finally {
-      metrics.publishStoredMetrics();
+      // Publishing nothing would log a warning per invocation.
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
     logger.info("fetch tick done", { now: isoTime(now), queued: result.queued, failed: result.failed });
     return {
