@@ -24,6 +24,7 @@ export interface StartOptions {
   poll?: boolean;
   port?: number;
   ticks: number;
+  timeframe?: Timeframe;
 }
 
 const parseSymbolList = (text: string) => text.split(",").map((symbol) => parseSymbolArgument(symbol.trim()));
@@ -67,10 +68,7 @@ function timeframeFor(spans: SeriesSpan[], configured: Timeframe): Timeframe {
 
 async function planReplay(options: StartOptions, config: Config): Promise<ReplayPlan> {
   if (options.replay) {
-    const source = await loadReplayFile(
-      options.replay,
-      options.symbol ? { symbol: parseSymbolArgument(options.symbol) } : {},
-    );
+    const source = await readReplay(options.replay, options.symbol);
     const inFile = source.symbols();
     for (const symbol of inFile) parseSymbolArgument(symbol);
     const symbols = options.symbols ? options.symbols.filter((symbol) => inFile.includes(symbol)) : inFile;
@@ -105,12 +103,20 @@ async function planReplay(options: StartOptions, config: Config): Promise<Replay
 }
 
 function checkCombination(options: StartOptions): void {
-  if (options.replay && options.live)
-    throw new InvalidArgumentError("--replay and --live exclude each other");
-  if (options.symbol && !options.replay)
-    throw new InvalidArgumentError("--symbol names the symbol of a --replay file");
-  if (options.port !== undefined && !options.serve)
-    throw new InvalidArgumentError("--port goes with --serve");
+  if (options.replay && options.live) throw new Error("--replay and --live exclude each other");
+  if (options.symbol && !options.replay) throw new Error("--symbol names the symbol of a --replay file");
+  if (options.port !== undefined && !options.serve) throw new Error("--port goes with --serve");
+}
+
+async function readReplay(file: string, symbol: string | undefined): Promise<ReplaySource> {
+  try {
+    return await loadReplayFile(file, symbol ? { symbol: parseSymbolArgument(symbol) } : {});
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "EISDIR" || code === "EACCES")
+      throw new Error(`cannot read the replay file ${file} (${code})`);
+    throw error;
+  }
 }
 
 async function runReplay(options: StartOptions, config: Config, log: (line: string) => void) {
@@ -160,7 +166,8 @@ async function runLive(options: StartOptions, config: Config, log: (line: string
 
 async function start(options: StartOptions): Promise<void> {
   checkCombination(options);
-  const config = loadConfig();
+  const loaded = loadConfig();
+  const config = options.timeframe ? { ...loaded, timeframe: options.timeframe } : loaded;
   const log = (line: string) => console.log(line);
   let pipeline: LocalPipeline | undefined;
   try {
@@ -189,6 +196,11 @@ export function registerStartCommand(program: Command): void {
       parseSymbolList,
     )
     .option("--live", "fetch from the real exchanges, in real time, until Ctrl-C")
+    .addOption(
+      new Option("--timeframe <tf>", "candle timeframe for this run (default: the config's)").choices(
+        TIMEFRAMES,
+      ),
+    )
     .option("--data-dir <dir>", "where the local store lives", DEFAULT_DATA_DIR)
     .option(
       "--ticks <n>",

@@ -1,0 +1,92 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SignalSchema } from "../../functions/core/signal";
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, "../..");
+
+/** Runs an npm script as a user would; resolves with the exit code instead of throwing. */
+async function npm(...args: string[]) {
+  const env = { ...process.env, OPENAI_API_KEY: "", TELEGRAM_BOT_TOKEN: "", TELEGRAM_CHAT_ID: "" };
+  try {
+    const { stdout, stderr } = await run("npm", ["run", "-s", ...args], { cwd: ROOT, env, timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe("the CLI: npm start, then npm run history", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "signals-cli-"));
+  let started: Awaited<ReturnType<typeof npm>>;
+
+  beforeAll(async () => {
+    started = await npm("start", "--", "--ticks", "24", "--data-dir", dataDir);
+  }, 120_000);
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("runs the replay to the end, prints a summary and exits 0", () => {
+    expect(started.stderr).toBe("");
+    expect(started.code).toBe(0);
+    expect(started.stdout).toMatch(/Done: 24 candle closes/);
+    expect(started.stdout).toMatch(/Signals stored: 48/);
+    expect(started.stdout).toMatch(/npm run history -- BTC-USD/);
+  });
+
+  it("prints only a JSON array of the stored signals with --json, newest first", async () => {
+    const history = await npm("history", "--", "BTC-USD", "--json", "--data-dir", dataDir);
+    expect(history.code).toBe(0);
+    const signals = SignalSchema.array().parse(JSON.parse(history.stdout));
+    expect(signals).toHaveLength(24);
+    const times = signals.map((s) => s.candleTime);
+    expect(times).toEqual([...times].sort().reverse());
+  });
+
+  it("prints a table, and limits the window with --since", async () => {
+    const table = await npm("history", "--", "BTC-USD", "--since", "6h", "--data-dir", dataDir);
+    expect(table.code).toBe(0);
+    const rows = table.stdout.split("\n").filter((line) => /^\d{4}-\d\d-\d\d \d\d:\d\d /.test(line));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThanOrEqual(6);
+    expect(table.stdout).toMatch(/^time \(UTC\)\s+action/m);
+  });
+});
+
+describe("the CLI refuses bad input with a message and a non-zero exit", () => {
+  const dir = mkdtempSync(join(tmpdir(), "signals-cli-bad-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("names an unknown option", async () => {
+    const result = await npm("start", "--", "--bogus");
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/unknown option '--bogus'/);
+  });
+
+  it("names the line, field and value of a bad replay file", async () => {
+    const file = join(dir, "bad.csv");
+    writeFileSync(
+      file,
+      "time,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,2,0.5,1.5,10\n2024-01-01T01:00:00Z,abc,2,0.5,1.5,10\n",
+    );
+    const result = await npm("start", "--", "--replay", file, "--symbol", "BTC-USD", "--data-dir", dir);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/line 3, open = "abc": not a number/);
+  });
+
+  it("names an unknown symbol and suggests known ones", async () => {
+    const result = await npm("history", "--", "BTCUSD", "--data-dir", dir);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/unknown symbol BTCUSD.*BTC-USD/);
+  });
+
+  it("says when there is no local store yet", async () => {
+    const result = await npm("history", "--", "BTC-USD", "--data-dir", join(dir, "empty"));
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/run `npm start` first/);
+  });
+});
