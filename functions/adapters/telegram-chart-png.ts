@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
 import { CHART_SIZE } from "../core/chart";
 import type { ChartRenderer } from "../core/notify";
+import { optionalEnv } from "../runtime/env";
 
 /**
  * The resvg wasm binary's file name. A Lambda bundle must ship it beside the bundled handler (the
@@ -24,7 +25,7 @@ export function resvgWasmCandidates(): string[] {
     }
   };
   attempt(() => fileURLToPath(new URL(RESVG_WASM_FILE, import.meta.url)));
-  const taskRoot = process.env.LAMBDA_TASK_ROOT;
+  const taskRoot = optionalEnv("LAMBDA_TASK_ROOT");
   if (taskRoot) candidates.push(join(taskRoot, RESVG_WASM_FILE));
   attempt(() => createRequire(import.meta.url).resolve(`@resvg/resvg-wasm/${RESVG_WASM_FILE}`));
   return [...new Set(candidates)];
