@@ -3,7 +3,8 @@ import { toTuple } from "./candles";
 import { CandleRejection, ProviderError } from "./market-errors";
 import type { AnalysisQueue, CandleQuery, CandleSeries, PriceSource } from "./ports";
 import { isoTime } from "./signal";
-import type { Timeframe } from "./timeframes";
+import { tradesContinuously } from "./symbols";
+import { lastClosedOpenTime, type Timeframe } from "./timeframes";
 import { parseOrThrow } from "./validation";
 
 /** One provider in a symbol's chain that did not serve it, and why. */
@@ -18,6 +19,8 @@ export interface ChainResult {
   series?: CandleSeries;
   attempts: ProviderAttempt[];
 }
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -96,12 +99,23 @@ export interface FetchTickInput {
    * batch at the end, so a tick that ran into the Lambda timeout would otherwise send nothing.
    */
   budgetMs?: number;
+  /**
+   * The schedule fires at the close, and an exchange may publish the just-closed candle a few
+   * seconds late. A continuously traded symbol whose newest candle is not the one that just closed
+   * is fetched once more after this wait (0 = never), so the close is not skipped for good.
+   */
+  lagRetryMs?: number;
 }
 
 export interface FetchTickPorts {
   sources: (symbol: string) => PriceSource[];
   queue: AnalysisQueue;
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/** True when the series lacks the candle that closed at `now` although the symbol never stops trading. */
+const lagsBehind = (symbol: string, series: CandleSeries, timeframe: Timeframe, now: number): boolean =>
+  tradesContinuously(symbol) && (series.candles.at(-1)?.time ?? 0) < lastClosedOpenTime(timeframe, now);
 
 /**
  * One fetch tick: closed candles for every symbol through its provider chain, then one
@@ -121,10 +135,14 @@ export async function runFetchTick(input: FetchTickInput, ports: FetchTickPorts)
   const fetched = await Promise.all(
     input.symbols.map(async (symbol): Promise<{ outcome: SymbolOutcome; request?: AnalysisRequest }> => {
       const query = { symbol, timeframe: input.timeframe, limit: input.lookbackCandles, now: input.now };
-      const { series, attempts } = await Promise.race([
-        fetchThroughChain(ports.sources(symbol), query),
-        outOfTime,
-      ]);
+      const fetchOnce = () => Promise.race([fetchThroughChain(ports.sources(symbol), query), outOfTime]);
+      let { series, attempts } = await fetchOnce();
+      if (series && input.lagRetryMs && lagsBehind(symbol, series, input.timeframe, input.now)) {
+        await (ports.sleep ?? wait)(input.lagRetryMs);
+        const again = await fetchOnce();
+        if (again.series && (again.series.candles.at(-1)?.time ?? 0) > (series.candles.at(-1)?.time ?? 0))
+          ({ series, attempts } = again);
+      }
       if (!series) {
         const error = `no provider served ${symbol}: ${attempts.map((a) => `${a.provider} ${a.reason}`).join("; ")}`;
         return { outcome: { symbol, status: "failed", attempts, error } };

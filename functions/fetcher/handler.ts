@@ -21,6 +21,8 @@ export interface FetcherDeps {
 
 /** Time kept back from the Lambda timeout to send the batch and return. */
 const SEND_MARGIN_MS = 10_000;
+/** The "+ a few seconds" after a close: how long to wait before asking a lagging exchange again. */
+const LAG_RETRY_MS = 5_000;
 
 /** EventBridge Scheduler input: `{ "scheduledTime": "<aws.scheduler.scheduled-time>" }`. */
 export const FetcherEventSchema = z.object({ scheduledTime: z.iso.datetime({ offset: true }).optional() });
@@ -74,6 +76,7 @@ export function createFetcherHandler(deps: FetcherDeps) {
         timeframe: deps.config.timeframe,
         lookbackCandles: deps.config.lookbackCandles,
         now,
+        lagRetryMs: LAG_RETRY_MS,
         budgetMs: context?.getRemainingTimeInMillis
           ? Math.max(0, context.getRemainingTimeInMillis() - SEND_MARGIN_MS)
           : undefined,

@@ -162,4 +162,37 @@ describe("runFetchTick", () => {
       vi.useRealTimers();
     }
   });
+
+  it("fetches a symbol whose newest candle is not the one that just closed once more, after a wait", async () => {
+    const lagging = { provider: "coinbase", candles: closed(61).slice(0, 60), gaps: 0 };
+    const answers = [lagging, series("coinbase")];
+    const waits: number[] = [];
+    const coinbase: PriceSource = {
+      name: "coinbase",
+      fetchClosedCandles: async () => answers.shift() ?? lagging,
+    };
+    const queue = new FakeQueue();
+    await runFetchTick(
+      { symbols: ["BTC-USD"], ...tick, lagRetryMs: 5_000 },
+      { sources: () => [coinbase], queue, sleep: async (ms) => void waits.push(ms) },
+    );
+    expect(waits).toEqual([5_000]);
+    expect(queue.sent[0]?.candleTime).toBe("2024-03-01T11:00:00.000Z");
+  });
+
+  it("does not wait for a symbol that is up to date, nor for a stock outside its session", async () => {
+    const stale = { provider: "yahoo", candles: closed(61).slice(0, 60), gaps: 0 };
+    const waits: number[] = [];
+    const queue = new FakeQueue();
+    await runFetchTick(
+      { symbols: ["BTC-USD", "AAPL"], ...tick, lagRetryMs: 5_000 },
+      {
+        sources: () => [new FakeSource("x", { "BTC-USD": series("coinbase"), AAPL: stale })],
+        queue,
+        sleep: async (ms) => void waits.push(ms),
+      },
+    );
+    expect(waits).toEqual([]);
+    expect(queue.sent.find((r) => r.symbol === "AAPL")?.candleTime).toBe("2024-03-01T10:00:00.000Z");
+  });
 });
