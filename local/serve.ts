@@ -1,4 +1,6 @@
-import { TELEGRAM_CHAT_ID_ENV } from "../functions/adapters/telegram-env";
+import { TELEGRAM_CHAT_ID_ENV, TELEGRAM_WEBHOOK_SECRET_ENV } from "../functions/adapters/telegram-env";
+import { optionalEnv } from "../functions/runtime/env";
+import { TELEGRAM_TOKEN } from "../functions/runtime/secrets";
 import type { LocalPipeline } from "./runtime";
 import { startBotPoller, startBotWebhookServer } from "./telegram-bot-server";
 
@@ -18,7 +20,7 @@ export async function serveBot(
     stops.push(server.stop);
     log(`\nBot webhook: ${server.url}`);
     // Only a secret generated for this run is shown; a configured or token-derived one stays private.
-    const generated = !process.env.TELEGRAM_WEBHOOK_SECRET && !process.env.TELEGRAM_BOT_TOKEN;
+    const generated = !optionalEnv(TELEGRAM_WEBHOOK_SECRET_ENV) && !optionalEnv(TELEGRAM_TOKEN.envVar);
     log(
       `  secret token (X-Telegram-Bot-Api-Secret-Token): ${generated ? `${server.secret} (generated: set TELEGRAM_WEBHOOK_SECRET to fix it)` : "the one configured"}`,
     );
@@ -27,7 +29,7 @@ export async function serveBot(
     );
   }
   if (options.poll) {
-    const token = process.env.TELEGRAM_BOT_TOKEN;
+    const token = optionalEnv(TELEGRAM_TOKEN.envVar);
     if (!token) throw new Error("--poll needs TELEGRAM_BOT_TOKEN (a real bot token from @BotFather)");
     const poller = startBotPoller({ deps, token, onError: (error) => log(`poll: ${error.message}`) });
     stops.push(poller.stop);

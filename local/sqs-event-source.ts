@@ -1,11 +1,11 @@
 import {
   DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { queueDepth } from "../functions/adapters/queue-depth";
 import { localContext } from "./lambda-context";
 
 export interface SqsEventSourceOptions {
@@ -28,19 +28,6 @@ export interface DrainStats {
   received: number;
   succeeded: number;
   failed: number;
-}
-
-async function queueDepth(client: SQSClient, queueUrl: string) {
-  const { Attributes = {} } = await client.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    }),
-  );
-  return {
-    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
-    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
-  };
 }
 
 function toRecord(message: Message, queueArn: string, region: string): SQSRecord {
@@ -74,7 +61,7 @@ export async function drainQueue(options: SqsEventSourceOptions): Promise<DrainS
   const region = options.region ?? "us-east-1";
   const stats: DrainStats = { batches: 0, received: 0, succeeded: 0, failed: 0 };
   for (;;) {
-    const depth = await queueDepth(client, queueUrl);
+    const depth = await queueDepth(queueUrl, client);
     if (depth.visible + depth.inFlight === 0) break;
     if (depth.visible === 0) {
       // Failed messages are waiting out their visibility timeout.

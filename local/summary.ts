@@ -1,9 +1,11 @@
-import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
-import { sqs } from "../functions/adapters/aws-clients";
 import { DynamoStore } from "../functions/adapters/dynamo-store";
+import { approximateQueueDepth } from "../functions/adapters/queue-depth";
+import { hasTelegramToken } from "../functions/adapters/telegram-env";
 import { localDay } from "../functions/core/calendar";
 import type { Config } from "../functions/core/config";
 import type { Signal } from "../functions/core/signal";
+import { optionalEnv } from "../functions/runtime/env";
+import { OPENAI_KEY } from "../functions/runtime/secrets";
 import type { LocalPipeline } from "./runtime";
 
 export interface RunSummary {
@@ -46,12 +48,7 @@ export async function summarise(pipeline: LocalPipeline, config: Config): Promis
       providers: [...new Set(signals.map((s) => s.provider))],
     });
   }
-  const { Attributes } = await sqs().send(
-    new GetQueueAttributesCommand({
-      QueueUrl: pipeline.dlqUrl,
-      AttributeNames: ["ApproximateNumberOfMessages"],
-    }),
-  );
+  const dlqDepth = await approximateQueueDepth(pipeline.dlqUrl);
   const llm = all.filter((s) => s.analyst === "llm");
   return {
     symbols: perSymbol,
@@ -60,7 +57,7 @@ export async function summarise(pipeline: LocalPipeline, config: Config): Promis
     notified: all.filter((s) => s.notifiedAt).length,
     llmCalls: llm.filter((s) => s.tokens).length,
     llmCostUsd: llm.reduce((sum, s) => sum + (s.costUsd ?? 0), 0),
-    dlqDepth: Number(Attributes?.ApproximateNumberOfMessages ?? 0),
+    dlqDepth,
   };
 }
 
@@ -79,8 +76,8 @@ export async function printSummary(run: {
 }): Promise<RunSummary> {
   const { pipeline, runConfig: config, log } = run;
   const summary = await summarise(pipeline, config);
-  const destination = process.env.TELEGRAM_BOT_TOKEN ? "sent to Telegram" : "printed above";
-  const analyst = process.env.OPENAI_API_KEY
+  const destination = hasTelegramToken() ? "sent to Telegram" : "printed above";
+  const analyst = optionalEnv(OPENAI_KEY.envVar)
     ? `${summary.llmCalls} LLM calls to ${config.analyst.model}, $${summary.llmCostUsd.toFixed(4)}`
     : "0 LLM calls: the rules analyst decided (set OPENAI_API_KEY to ask GPT)";
   const { totals } = pipeline;

@@ -75,7 +75,6 @@ function logOutcome(outcome: BotOutcome, updateId: number): void {
 export function createBotHandler(deps: BotDeps) {
   const ctx = botContext(deps);
   return async (event: LambdaFunctionURLEvent, _context?: Context): Promise<LambdaFunctionURLResult> => {
-    logger.resetKeys();
     if (event.requestContext?.http?.method !== "POST") return respond(405, "POST only");
     const expected = await deps.webhookSecret();
     if (!expected)
@@ -94,12 +93,11 @@ export function createBotHandler(deps: BotDeps) {
       logger.warn("malformed update rejected", { error: error.message });
       return respond(400, error.message);
     }
-    logger.appendKeys({ updateId: update.update_id });
     try {
       logOutcome(await handleUpdate(update, ctx), update.update_id);
     } catch (error) {
       // Telegram redelivers on non-2xx; a failing reply must not make it repeat the command.
-      logger.error("update handling failed", { error: (error as Error).message });
+      logger.error("update handling failed", { updateId: update.update_id, error: (error as Error).message });
     }
     return respond(200);
   };

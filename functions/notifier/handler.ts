@@ -1,3 +1,4 @@
+import type { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
@@ -52,17 +53,16 @@ function waitBudget(context: Context | undefined): WaitBudget {
   return { remainingMs: Math.max(0, remaining - RESERVED_MS) };
 }
 
-function report(result: NotifyResult): void {
+function report(result: NotifyResult, log: Logger): void {
   const { status, ...details } = result;
   if (status === "retry")
-    logger.warn("alert not delivered yet; the record will be retried", { status, ...details });
+    log.warn("alert not delivered yet; the record will be retried", { status, ...details });
   else if (status === "undeliverable" || status === "no-recipients")
-    logger.warn("alert reached no chat", { status, ...details });
-  else logger.info("alert handled", { status, ...details });
+    log.warn("alert reached no chat", { status, ...details });
+  else log.info("alert handled", { status, ...details });
   if (result.chart === "render-failed")
-    logger.warn("chart rendering failed; sent as text", { error: result.chartError });
-  for (const { chatId, reason } of result.rejected)
-    logger.error("chat refused the alert", { chatId, reason });
+    log.warn("chart rendering failed; sent as text", { error: result.chartError });
+  for (const { chatId, reason } of result.rejected) log.error("chat refused the alert", { chatId, reason });
   if (result.sentTo.length > 0)
     metrics.addMetric("AlertMessagesSent", MetricUnit.Count, result.sentTo.length);
   if (status === "retry") metrics.addMetric("AlertDeliveryRetries", MetricUnit.Count, 1);
@@ -84,26 +84,26 @@ export function createNotifierHandler(deps: NotifierDeps) {
     const records = event.Records ?? [];
     for (const [index, record] of records.entries()) {
       const sequenceNumber = record.dynamodb?.SequenceNumber ?? record.eventID ?? String(index);
-      logger.resetKeys();
-      logger.appendKeys({ sequenceNumber });
+      // A child per record: keys never leak between records, nor between handlers sharing a process.
+      const log = logger.createChild({ persistentKeys: { sequenceNumber } });
       let failed = false;
       try {
         const signal = signalFromStreamRecord(record);
         if (!signal) {
-          logger.debug("not a signal insert; skipped", { eventName: record.eventName });
+          log.debug("not a signal insert; skipped", { eventName: record.eventName });
           continue;
         }
-        logger.appendKeys({ symbol: signal.symbol, candleTime: signal.candleTime });
+        log.appendPersistentKeys({ symbol: signal.symbol, candleTime: signal.candleTime });
         const result = await notifySignal(signal, deps.chatIds, { ...deps, deliveries: deps.store }, budget);
-        report(result);
+        report(result, log);
         failed = result.status === "retry";
       } catch (error) {
         if (error instanceof ValidationError) {
           // It will never parse; retrying would only hold up the records behind it.
-          logger.error("malformed stream record skipped", { error: error.message });
+          log.error("malformed stream record skipped", { error: error.message });
           continue;
         }
-        logger.error("notifier failed on a record", { error: (error as Error).message });
+        log.error("notifier failed on a record", { error: (error as Error).message });
         failed = true;
       }
       if (failed) {
