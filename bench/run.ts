@@ -6,6 +6,7 @@ process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
 const benches: Array<[string, () => Promise<{ run(): Promise<void> }>]> = [
   ["fetch tick", () => import("./fetch-tick")],
   ["analyst", () => import("./analyst")],
+  ["bundles", () => import("./bundles")],
 ];
 
 const only = process.argv[2];
