@@ -6,11 +6,16 @@ import { registerHistoryCommand } from "./commands/history";
 import { registerStartCommand } from "./commands/start";
 import { registerTelegramCommand } from "./commands/telegram";
 
+let inAction = false;
 const program = new Command()
   .name("signals")
   .description("Signal Pipeline: AI trading signals, run locally or against your deployed stack")
   .showHelpAfterError("(add --help for usage)")
-  .exitOverride();
+  .exitOverride()
+  // Commander prints the errors it finds while parsing; one thrown inside an action it does not.
+  .hook("preAction", () => {
+    inAction = true;
+  });
 
 registerStartCommand(program);
 registerHistoryCommand(program);
@@ -20,7 +25,7 @@ registerTelegramCommand(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (error instanceof CommanderError && !inAction) process.exit(error.exitCode);
   console.error(`error: ${(error as Error).message}`);
   process.exit(1);
 }

@@ -90,3 +90,21 @@ describe("the CLI refuses bad input with a message and a non-zero exit", () => {
     expect(result.stderr).toMatch(/run `npm start` first/);
   });
 });
+
+describe("the CLI: a failure inside a command", () => {
+  it("prints one clear line and exits non-zero, for an unknown symbol in a replay file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "signals-cli-bad-"));
+    try {
+      const file = join(dir, "bad.csv");
+      writeFileSync(
+        file,
+        "time,open,high,low,close,volume,symbol\n2024-01-01T00:00:00Z,1,2,0.5,1.5,10,DOGE-XYZ\n",
+      );
+      const started = await npm("start", "--", "--replay", file, "--data-dir", join(dir, "store"));
+      expect(started.code).toBe(1);
+      expect(started.stderr.trim()).toBe("error: unknown symbol DOGE-XYZ");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
