@@ -7,29 +7,11 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { buildApp } from "../lib/app";
 import { PROJECT_ROOT } from "../lib/pipeline-function";
-import rawConfig from "../signals.config";
-import { resourcesOf } from "../test/infra/synth";
+import { bundleFunctions } from "../test/infra/synth";
 
 const PAIRS = 9;
 const BARE_MODULE = "export const handler = async () => ({ statusCode: 200 });\n";
-
-/** Bundles every function through a real synth; returns function name → asset folder. */
-function bundleAll(outdir: string): Record<string, string> {
-  const { app, stack } = buildApp(rawConfig, { outdir, builtinCloudFormationValidation: false });
-  const template = app.synth().getStackByName(stack.stackName).template as Record<string, unknown>;
-  const folders: Record<string, string> = {};
-  for (const [id, fn] of Object.entries(resourcesOf(template, "AWS::Lambda::Function"))) {
-    const key = (fn.Properties.Code as { S3Key?: string }).S3Key;
-    if (!key) continue;
-    folders[id.replace(/Function[0-9A-F]{8}$/, "").toLowerCase()] = join(
-      outdir,
-      `asset.${key.replace(/\.zip$/, "")}`,
-    );
-  }
-  return folders;
-}
 
 function importMs(file: string): number {
   const started = performance.now();
@@ -58,7 +40,7 @@ export async function run(): Promise<void> {
   // Inside the project, so the bundles resolve the external AWS SDK as the Lambda runtime provides it.
   const outdir = mkdtempSync(join(cache, "bench-bundles-"));
   try {
-    const folders = bundleAll(outdir);
+    const folders = bundleFunctions(outdir);
     console.log(
       `Node ${process.version} (${process.arch}) here; Lambda runs Node 24 on ARM64, so these are relative figures.`,
     );

@@ -2,10 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../lib/app";
 import { PROJECT_ROOT } from "../../lib/pipeline-function";
-import rawConfig from "../../signals.config";
-import { resourcesOf } from "./synth";
+import { bundleFunctions } from "./synth";
 
 /**
  * The one test that bundles for real (esbuild, all four handlers), into a folder inside the project
@@ -13,20 +11,12 @@ import { resourcesOf } from "./synth";
  */
 const CACHE_DIR = join(PROJECT_ROOT, "node_modules", ".cache");
 let outdir: string;
-const bundles: Record<string, string> = {};
+let bundles: Record<string, string> = {};
 
 beforeAll(() => {
   mkdirSync(CACHE_DIR, { recursive: true });
   outdir = mkdtempSync(join(CACHE_DIR, "infra-bundle-"));
-  const { app, stack } = buildApp(rawConfig, { outdir, builtinCloudFormationValidation: false });
-  const json = app.synth().getStackByName(stack.stackName).template as Record<string, unknown>;
-  for (const [id, fn] of Object.entries(resourcesOf(json, "AWS::Lambda::Function"))) {
-    const key = (fn.Properties.Code as { S3Key: string }).S3Key;
-    bundles[id.replace(/Function[0-9A-F]{8}$/, "").toLowerCase()] = join(
-      outdir,
-      `asset.${key.replace(/\.zip$/, "")}`,
-    );
-  }
+  bundles = bundleFunctions(outdir);
 }, 120_000);
 
 afterAll(() => {

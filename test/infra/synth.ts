@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { AppProps } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { buildApp, type SignalPipelineApp } from "../../lib/app";
@@ -43,4 +44,22 @@ export function logicalIdOf(json: Record<string, unknown>, type: string, prefix:
   const ids = Object.keys(resourcesOf(json, type)).filter((id) => id.startsWith(prefix));
   if (ids.length !== 1) throw new Error(`expected one ${type} named ${prefix}*, found ${ids.join(", ")}`);
   return ids[0] as string;
+}
+
+/**
+ * Synthesizes with real bundling into `outdir` and returns each function's asset folder by name
+ * (fetcher, analyst, notifier, bot): the bundles exactly as `cdk deploy` would upload them.
+ */
+export function bundleFunctions(outdir: string): Record<string, string> {
+  const { app, stack } = buildApp(rawConfig, { outdir, builtinCloudFormationValidation: false });
+  const json = app.synth().getStackByName(stack.stackName).template as Record<string, unknown>;
+  const folders: Record<string, string> = {};
+  for (const [id, fn] of Object.entries(resourcesOf(json, "AWS::Lambda::Function"))) {
+    const key = (fn.Properties.Code as { S3Key: string }).S3Key;
+    folders[id.replace(/Function[0-9A-F]{8}$/, "").toLowerCase()] = join(
+      outdir,
+      `asset.${key.replace(/\.zip$/, "")}`,
+    );
+  }
+  return folders;
 }
