@@ -142,10 +142,30 @@ export const ConfigSchema = z
         baseUrl: z.url().optional(),
       })
       .prefault({}),
+    /** The track record: a BUY or SELL is scored at the close this many candles later. */
+    outcomes: z
+      .object({
+        horizons: z
+          .array(z.number().int().min(1).max(500))
+          .min(1)
+          .max(6)
+          .refine((h) => new Set(h).size === h.length, "a horizon is listed twice")
+          .default([1, 4, 24]),
+      })
+      .prefault({}),
     /** Days a non-alert analysis row is kept before TTL removes it; alerts are kept. */
     retentionDays: z.number().int().min(1).max(3650).default(90),
   })
   .superRefine((config, ctx) => {
+    const longest = Math.max(...config.outcomes.horizons);
+    // The analyst scores from the candles of its own request, so a horizon must fit in the window.
+    if (longest >= config.lookbackCandles)
+      ctx.addIssue({
+        code: "custom",
+        message: `must be below lookbackCandles (${config.lookbackCandles})`,
+        path: ["outcomes", "horizons"],
+        input: longest,
+      });
     const seen = new Set<string>();
     config.watchlist.forEach((item, index) => {
       if (seen.has(item.symbol))

@@ -8,6 +8,12 @@ export type Action = z.infer<typeof Action>;
 export const AnalystKind = z.enum(["llm", "rules", "gate"]);
 export type AnalystKind = z.infer<typeof AnalystKind>;
 
+export const OutcomeSchema = z.object({
+  price: z.number().finite().positive(),
+  return: z.number().finite(),
+});
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
 /**
  * One analysis of one closed candle: what the analyst stores and what `history --json` prints.
  * These field names are a public contract (DESIGN.md, "The Signal record").
@@ -33,6 +39,11 @@ export const SignalSchema = z.object({
   provider: z.string().min(1),
   /** Closes of the candles up to the analysed one (oldest first), kept on alerts only: the chart. */
   recentCloses: z.array(z.number().finite().positive()).max(200).optional(),
+  /**
+   * Forward outcomes of a BUY or SELL, keyed by horizon in candles ("1", "4", "24"): the close that
+   * many candles later and its raw return against `price` (not adjusted for direction).
+   */
+  outcomes: z.record(z.string().regex(/^\d+$/), OutcomeSchema).optional(),
   alert: z.boolean(),
   silent: z.boolean().optional(),
   notifiedAt: z.iso.datetime().optional(),
