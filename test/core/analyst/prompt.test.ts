@@ -28,7 +28,7 @@ describe("buildPrompt", () => {
     expect(prompt.system).toBe(SYSTEM_PROMPT);
     const data = JSON.parse(prompt.user);
     expect(data).toMatchObject({
-      symbol: "BTC-USD",
+      assetClass: "crypto",
       timeframe: "1h",
       triggers: ["band-break-upper", "volume-spike"],
       periods: { rsi: 14, ma: [50, 200] },
@@ -44,6 +44,29 @@ describe("buildPrompt", () => {
           .replace(/[.-]|e.*$/g, "")
           .replace(/^0+/, "").length,
       ).toBeLessThanOrEqual(5);
+  });
+
+  it("is blind: no symbol, no calendar date and no absolute price reach the model", () => {
+    const prompt = buildPrompt(input);
+    const data = JSON.parse(prompt.user);
+    expect(prompt.user).not.toMatch(/BTC|USD/);
+    expect(prompt.user).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    expect(Object.keys(data.features)).not.toContain("close");
+    expect(Object.keys(data.features)).not.toContain("atr");
+    const close = features.now.close as number;
+    // Levels are sent as % from the close, differences as % of it: both recoverable, neither absolute.
+    expect(data.features.bbUpper).toBeCloseTo(((features.now.bbUpper as number) / close - 1) * 100, 3);
+    expect(data.features.macdHist).toBeCloseTo(((features.now.macdHist as number) / close) * 100, 3);
+    for (const value of Object.values<number>(data.features)) expect(Math.abs(value)).toBeLessThan(1000);
+    // The same market shape on another symbol and day gives the same prompt: nothing to recall.
+    const elsewhere = buildPrompt({
+      ...input,
+      symbol: "ETH-USD",
+      candleTime: "2019-06-01T10:00:00.000Z",
+      recent: [{ candleTime: "2019-05-31T09:00:00.000Z", action: "BUY", confidence: 0.8 }],
+    });
+    expect(elsewhere.user).toBe(prompt.user);
+    expect(PROMPT_VERSION).toBe("analyst-v2");
   });
 
   it("never carries raw candles", () => {
