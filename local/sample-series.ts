@@ -1,17 +1,6 @@
 import type { Candle } from "../functions/core/candles";
+import { seededRandom } from "../functions/core/seeded-random";
 import { lastClosedOpenTime, type Timeframe, timeframeMs } from "../functions/core/timeframes";
-
-/** Deterministic PRNG (mulberry32), so every `npm start` replays the same series. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const seedOf = (text: string) =>
   [...text].reduce((hash, char) => Math.imul(hash ^ char.charCodeAt(0), 16_777_619), 2_166_136_261);
@@ -24,7 +13,7 @@ const START_PRICE: Record<string, number> = { "BTC-USD": 62_000, "ETH-USD": 3_10
  * signals carry recent times. Not real data: `--replay FILE` or `--live` give real prices.
  */
 export function sampleSeries(symbol: string, timeframe: Timeframe, count: number, now: number): Candle[] {
-  const random = prng(seedOf(symbol));
+  const random = seededRandom(seedOf(symbol));
   const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const step = timeframeMs(timeframe);
   const firstOpen = lastClosedOpenTime(timeframe, now) - (count - 1) * step;

@@ -1,0 +1,77 @@
+import { type AnalysisPorts, analyse } from "../analyse";
+import type { AnalysisRequest } from "../analysis-request";
+import { type Candle, type CandleTuple, toTuple } from "../candles";
+import type { Config } from "../config";
+import { isoTime, type Signal } from "../signal";
+import { tradesContinuously } from "../symbols";
+import { type Timeframe, timeframeMs } from "../timeframes";
+
+/** One analysed close of a walk: the signal the live use case stored for it. */
+export interface WalkStep {
+  /** Index of the analysed candle in the walked series. */
+  index: number;
+  signal: Signal;
+  llmCalled: boolean;
+}
+
+export interface WalkInput {
+  symbol: string;
+  timeframe: Timeframe;
+  /** The whole series at `timeframe`, oldest first. */
+  candles: readonly Candle[];
+  config: Config;
+  /** Called after each close, for a progress bar. */
+  onStep?: (step: WalkStep) => void;
+}
+
+/** Seconds after a candle's close at which the schedule would fire: the live fetcher's moment. */
+const TICK_DELAY_MS = 5_000;
+
+/** Index of the first close a walk analyses: the first with a full lookback window behind it. */
+export const firstAnalysedIndex = (candleCount: number, lookback: number) =>
+  Math.min(lookback - 1, Math.max(0, candleCount - 1));
+
+/**
+ * Walks a series forward through the live use case, one close at a time: each request carries only
+ * the `lookbackCandles` candles up to that close (no look-ahead by construction), the clock reads that
+ * close's schedule time, and the ports are the caller's (in memory for a backtest). Same features,
+ * gate, verdict, alert policy and store semantics as the analyst Lambda.
+ */
+export async function walkForward(
+  input: WalkInput,
+  ports: Omit<AnalysisPorts, "clock">,
+): Promise<WalkStep[]> {
+  const { candles, config, symbol, timeframe } = input;
+  const lookback = config.lookbackCandles;
+  const step = timeframeMs(timeframe);
+  const continuous = tradesContinuously(symbol);
+  const tuples: CandleTuple[] = candles.map(toTuple);
+  let now = 0;
+  const walkPorts: AnalysisPorts = { ...ports, clock: { now: () => now } };
+  const steps: WalkStep[] = [];
+  for (let i = firstAnalysedIndex(candles.length, lookback); i < candles.length; i++) {
+    const window = tuples.slice(Math.max(0, i + 1 - lookback), i + 1);
+    const first = window[0]?.[0] ?? 0;
+    const last = window.at(-1)?.[0] ?? 0;
+    const request: AnalysisRequest = {
+      v: 1,
+      symbol,
+      timeframe,
+      candleTime: isoTime(last),
+      provider: "backtest",
+      // As the fetcher counts them: missing intervals inside the window, for markets that never close.
+      gaps: continuous ? Math.max(0, Math.round((last - first) / step) + 1 - window.length) : 0,
+      candles: window,
+    };
+    now = last + step + TICK_DELAY_MS;
+    const result = await analyse(request, config, walkPorts, {
+      deliveryId: `backtest-${i}`,
+      leaseMs: 60_000,
+    });
+    if (result.status === "exists") continue; // a resumed walk over a kept store
+    const done: WalkStep = { index: i, signal: result.signal, llmCalled: result.llmCalled };
+    steps.push(done);
+    input.onStep?.(done);
+  }
+  return steps;
+}

@@ -1,0 +1,81 @@
+import type { AnalysisStore } from "../functions/core/analyse";
+import type { HistoryRange } from "../functions/core/ports";
+import type { Signal, SignalKey } from "../functions/core/signal";
+
+const keyText = (key: SignalKey) => `${key.symbol}#${key.timeframe}#${key.candleTime}`;
+
+/**
+ * The analyst's store ports in memory for one backtest walk, with DynamoStore's semantics
+ * (conditional put, leased claims, a daily budget that refuses past its limit). A walk writes in
+ * candle order, so reads are a binary search, not a scan: a 10,000-close walk stays linear.
+ */
+export class BacktestStore implements AnalysisStore {
+  /** In candle order: a walk analyses oldest first. */
+  readonly signals: Signal[] = [];
+  private readonly byKey = new Map<string, Signal>();
+  private readonly alerts: Signal[] = [];
+  private readonly claims = new Map<string, { owner: string; leaseUntil: number }>();
+  private readonly spent = new Map<string, number>();
+
+  async getSignal(key: SignalKey) {
+    return this.byKey.get(keyText(key));
+  }
+
+  async putSignal(signal: Signal) {
+    const key = keyText(signal);
+    if (this.byKey.has(key)) return "duplicate" as const;
+    const last = this.signals.at(-1);
+    if (last && last.candleTime >= signal.candleTime)
+      throw new Error(`a backtest walks forward: ${signal.candleTime} came after ${last.candleTime}`);
+    this.byKey.set(key, signal);
+    this.signals.push(signal);
+    if (signal.alert) this.alerts.push(signal);
+    return "stored" as const;
+  }
+
+  async history(_symbol: string, _timeframe: string, range: HistoryRange = {}) {
+    const until = range.until ?? Number.POSITIVE_INFINITY;
+    const since = range.since ?? Number.NEGATIVE_INFINITY;
+    // Last index with candleTime <= until.
+    let low = 0;
+    let high = this.signals.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (Date.parse((this.signals[mid] as Signal).candleTime) <= until) low = mid + 1;
+      else high = mid;
+    }
+    const out: Signal[] = [];
+    for (let i = low - 1; i >= 0 && out.length < (range.limit ?? Number.POSITIVE_INFINITY); i--) {
+      const signal = this.signals[i] as Signal;
+      if (Date.parse(signal.candleTime) < since) break;
+      out.push(signal);
+    }
+    return out;
+  }
+
+  async lastAlert() {
+    return this.alerts.at(-1);
+  }
+
+  async claim(key: SignalKey, owner: string, leaseUntil: number, now: number) {
+    const held = this.claims.get(keyText(key));
+    if (held && held.owner !== owner && held.leaseUntil >= now) return false;
+    this.claims.set(keyText(key), { owner, leaseUntil });
+    return true;
+  }
+
+  async reserve(day: string, usd: number, budgetUsd: number) {
+    const spent = this.spent.get(day) ?? 0;
+    if (spent + usd > budgetUsd) return false;
+    this.spent.set(day, spent + usd);
+    return true;
+  }
+
+  async settle(day: string, deltaUsd: number) {
+    this.spent.set(day, (this.spent.get(day) ?? 0) + deltaUsd);
+  }
+
+  async mutes() {
+    return new Map<string, number>();
+  }
+}
