@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import "./cli-env";
 import { Command, CommanderError } from "commander";
+import { registerBacktestCommand } from "./commands/backtest";
 import { registerCandlesCommand } from "./commands/candles";
 import { registerHistoryCommand } from "./commands/history";
 import { registerStartCommand } from "./commands/start";
@@ -21,6 +22,7 @@ registerStartCommand(program);
 registerHistoryCommand(program);
 registerCandlesCommand(program);
 registerTelegramCommand(program);
+registerBacktestCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -55,7 +55,7 @@ interface ReplayPlan {
 }
 
 /** Candles can be built up from smaller ones, never split: coarser data sets the timeframe. */
-function timeframeFor(spans: SeriesSpan[], configured: Timeframe): Timeframe {
+export function timeframeFor(spans: SeriesSpan[], configured: Timeframe): Timeframe {
   const dataStep = Math.max(...spans.map((span) => span.stepMs));
   if (dataStep <= timeframeMs(configured)) return configured;
   const fitting = TIMEFRAMES.find((timeframe) => timeframeMs(timeframe) === dataStep);
@@ -108,7 +108,7 @@ function checkCombination(options: StartOptions): void {
   if (options.port !== undefined && !options.serve) throw new Error("--port goes with --serve");
 }
 
-async function readReplay(file: string, symbol: string | undefined): Promise<ReplaySource> {
+export async function readReplay(file: string, symbol: string | undefined): Promise<ReplaySource> {
   try {
     return await loadReplayFile(file, symbol ? { symbol: parseSymbolArgument(symbol) } : {});
   } catch (error) {

@@ -54,7 +54,7 @@ export function renderBacktest(report: BacktestReport): string {
       );
     if (random.totalReturn)
       lines.push(
-        `    return     ${spreadText(random.totalReturn, formatReturn)}; the strategy is at the ${random.totalReturn.strategyPercentile?.toFixed(0)}th percentile`,
+        `    return     ${spreadText(random.totalReturn, formatReturn)}; the strategy's is at percentile ${random.totalReturn.strategyPercentile?.toFixed(0)}`,
       );
   } else lines.push("  random direction: no alerts to compare");
   const rules = report.baselines.rules;

@@ -22,7 +22,14 @@ export interface WalkInput {
   config: Config;
   /** Called after each close, for a progress bar. */
   onStep?: (step: WalkStep) => void;
+  /** Tries per close when the LLM fails transiently, as SQS would redeliver (default 5). */
+  attempts?: number;
+  /** Waits between tries; the default backs off 1 s, 2 s, 4 s... */
+  pause?: (attempt: number) => Promise<void>;
 }
+
+const backOff = (attempt: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, 1000 * 2 ** (attempt - 1)));
 
 /** Seconds after a candle's close at which the schedule would fire: the live fetcher's moment. */
 const TICK_DELAY_MS = 5_000;
@@ -64,10 +71,19 @@ export async function walkForward(
       candles: window,
     };
     now = last + step + TICK_DELAY_MS;
-    const result = await analyse(request, config, walkPorts, {
-      deliveryId: `backtest-${i}`,
-      leaseMs: 60_000,
-    });
+    const attempts = input.attempts ?? 5;
+    let result: Awaited<ReturnType<typeof analyse>> | undefined;
+    for (let attempt = 1; !result; attempt++) {
+      try {
+        result = await analyse(request, config, walkPorts, { deliveryId: `backtest-${i}`, leaseMs: 60_000 });
+      } catch (error) {
+        if (attempt >= attempts)
+          throw new Error(
+            `the close of ${request.candleTime} failed ${attempts} times: ${(error as Error).message}`,
+          );
+        await (input.pause ?? backOff)(attempt);
+      }
+    }
     if (result.status === "exists") continue; // a resumed walk over a kept store
     const done: WalkStep = { index: i, signal: result.signal, llmCalled: result.llmCalled };
     steps.push(done);

@@ -46,7 +46,8 @@ describe("walkForward", () => {
     expect(upTo(original).filter((s) => s.alert).length).toBeGreaterThan(0);
     expect(upTo(rewritten)).toEqual(upTo(original));
     // And the future did change what came after.
-    const pricesAfterT = (steps: typeof original) => steps.filter((s) => s.index > t).map((s) => s.signal.price);
+    const pricesAfterT = (steps: typeof original) =>
+      steps.filter((s) => s.index > t).map((s) => s.signal.price);
     expect(pricesAfterT(rewritten)).not.toEqual(pricesAfterT(original));
   });
 
