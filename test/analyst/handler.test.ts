@@ -215,8 +215,12 @@ describe("analyst handler with the OpenAI adapter on a Chat Completions server",
     expect(body.response_format.json_schema.strict).toBe(true);
     const data = JSON.parse(body.messages[1]?.content ?? "{}");
     expect(Object.keys(data)).not.toContain("candles");
-    expect(data.features.close).toBeCloseTo(jump.candles.at(-1)?.[4] as number, 1);
+    // Blind prompt: indicators arrive, but never the absolute close, the symbol or a date.
+    expect(data.features.rsi).toEqual(expect.any(Number));
+    expect(data.features.close).toBeUndefined();
     const sent = server.requests[0]?.body ?? "";
+    expect(sent).not.toContain(jump.symbol);
+    expect(sent).not.toContain(String(jump.candles.at(-1)?.[4]));
     for (const [openTime] of jump.candles.slice(0, -1)) expect(sent).not.toContain(String(openTime));
     expect(await table.store.getSignal(jump)).toMatchObject({
       action: "BUY",
