@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import { STACK_OUTPUTS } from "../functions/adapters/resource-definitions";
 import type { Config } from "../functions/core/config";
+import { PipelineAlarms } from "./alarms";
 import { AnalysisQueue } from "./analysis-queue";
 import { Analyst } from "./analyst";
 import { Fetcher } from "./fetcher";
@@ -22,6 +23,7 @@ export class SignalPipelineStack extends Stack {
   readonly analyst: Analyst;
   readonly notifier: Notifier;
   readonly bot: TelegramBot;
+  readonly alarms: PipelineAlarms;
 
   constructor(scope: Construct, id: string, props: SignalPipelineStackProps) {
     const { config, ...stackProps } = props;
@@ -53,6 +55,19 @@ export class SignalPipelineStack extends Stack {
       telegramBotToken: secrets.telegramBotToken,
     });
 
+    this.alarms = new PipelineAlarms(this, "Alarms", {
+      config,
+      fetcher: this.fetcher.function,
+      analyst: this.analyst.function,
+      notifier: this.notifier.function,
+      deadLetterQueues: {
+        analysisDlq: this.analysisQueue.deadLetterQueue,
+        failedTicks: this.fetcher.failedTicks,
+        notifierFailures: this.notifier.failedRecords,
+      },
+      telegramBotToken: secrets.telegramBotToken,
+    });
+
     const outputs: Record<keyof typeof STACK_OUTPUTS, { value: string; description: string }> = {
       tableName: { value: table.tableName, description: "The signals table" },
       analysisQueueUrl: { value: this.analysisQueue.queue.queueUrl, description: "Analysis requests" },
@@ -65,6 +80,10 @@ export class SignalPipelineStack extends Stack {
         description: "Stream records the notifier could not deliver",
       },
       webhookUrl: { value: this.bot.webhookUrl.url, description: "Register this as the Telegram webhook" },
+      alarmTopicArn: {
+        value: this.alarms.topic.topicArn,
+        description: "Alarm state changes; subscribe more endpoints here",
+      },
     };
     for (const [key, output] of Object.entries(outputs)) {
       new CfnOutput(this, STACK_OUTPUTS[key as keyof typeof STACK_OUTPUTS], output);

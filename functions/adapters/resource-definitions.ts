@@ -18,7 +18,13 @@ export const FUNCTION_TIMEOUT_SECONDS = {
   analyst: 60,
   notifier: 60,
   bot: 15,
+  "alarm-notifier": 30,
 } as const;
+
+/** The custom metric namespace (Powertools adds the `service` dimension) and the metrics alarms read. */
+export const METRICS = { namespace: "SignalPipeline", service: "signal-pipeline" } as const;
+/** Closes refused the LLM because the day's budget was spent. */
+export const BUDGET_ABSTAINS_METRIC = "BudgetAbstains";
 
 export const ANALYSIS_QUEUE = {
   /** After this many receives a message moves to the DLQ. */
@@ -58,4 +64,5 @@ export const STACK_OUTPUTS = {
   analysisDlqUrl: "AnalysisDlqUrl",
   notifierFailureQueueUrl: "NotifierFailureQueueUrl",
   webhookUrl: "WebhookUrl",
+  alarmTopicArn: "AlarmTopicArn",
 } as const;

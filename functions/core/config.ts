@@ -153,6 +153,13 @@ export const ConfigSchema = z
           .default([1, 4, 24]),
       })
       .prefault({}),
+    /** Where the stack's CloudWatch alarms go besides the Telegram chats. */
+    alarms: z
+      .object({
+        /** An e-mail subscription to the alarm topic: it still reaches you when Telegram is what broke. */
+        email: z.email().optional(),
+      })
+      .prefault({}),
     /** Days a non-alert analysis row is kept before TTL removes it; alerts are kept. */
     retentionDays: z.number().int().min(1).max(3650).default(90),
   })

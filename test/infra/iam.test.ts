@@ -71,7 +71,13 @@ beforeAll(() => {
 });
 
 describe("function roles", () => {
-  const roles = ["FetcherFunctionRole", "AnalystFunctionRole", "NotifierFunctionRole", "BotFunctionRole"];
+  const roles = [
+    "FetcherFunctionRole",
+    "AnalystFunctionRole",
+    "NotifierFunctionRole",
+    "BotFunctionRole",
+    "AlarmsFunctionRole",
+  ];
 
   it("carry no AWS managed policy and no inline wildcard action", () => {
     for (const prefix of roles) {
@@ -121,6 +127,7 @@ describe("function roles", () => {
         expect(actions, prefix).not.toContain(forbidden);
     }
     expect(actionsFor(statementsOf("FetcherFunctionRole"), "dynamodb")).toEqual([]);
+    expect(actionsFor(statementsOf("AlarmsFunctionRole"), "dynamodb")).toEqual([]);
   });
 
   it("touch only their own queues: fetcher sends, analyst consumes, bot reads the DLQ depth", () => {
@@ -136,6 +143,10 @@ describe("function roles", () => {
     expect(
       statementsOf("BotFunctionRole").filter((s) => s.actions.some((a) => a.startsWith("sqs:"))),
     ).toEqual([{ effect: "Allow", actions: ["sqs:GetQueueAttributes"], resources: [`${dlq}.Arn`] }]);
+    const failedNotifications = logicalIdOf(synth.json, "AWS::SQS::Queue", "AlarmsFailedNotifications");
+    expect(
+      statementsOf("AlarmsFunctionRole").filter((s) => s.actions.some((a) => a.startsWith("sqs:"))),
+    ).toEqual([{ effect: "Allow", actions: ["sqs:SendMessage"], resources: [`${failedNotifications}.Arn`] }]);
   });
 
   it("read exactly the SSM parameters the config names, each only where it is needed", () => {
@@ -145,6 +156,7 @@ describe("function roles", () => {
     expect(resourcesFor(statementsOf("AnalystFunctionRole"), "ssm")).toEqual([openAi]);
     expect(resourcesFor(statementsOf("NotifierFunctionRole"), "ssm")).toEqual([botToken]);
     expect(resourcesFor(statementsOf("BotFunctionRole"), "ssm")).toEqual([botToken]);
+    expect(resourcesFor(statementsOf("AlarmsFunctionRole"), "ssm")).toEqual([botToken]);
     expect(actionsFor(statementsOf("AnalystFunctionRole"), "ssm")).toContain("ssm:GetParameter");
     for (const prefix of roles) {
       for (const action of actionsFor(statementsOf(prefix), "ssm"))
