@@ -79,6 +79,10 @@ export class SignalPipelineStack extends Stack {
         value: this.notifier.failedRecords.queueUrl,
         description: "Stream records the notifier could not deliver",
       },
+      failedTicksQueueUrl: {
+        value: this.fetcher.failedTicks.queueUrl,
+        description: "Fetch ticks that never ran",
+      },
       webhookUrl: { value: this.bot.webhookUrl.url, description: "Register this as the Telegram webhook" },
       alarmTopicArn: {
         value: this.alarms.topic.topicArn,

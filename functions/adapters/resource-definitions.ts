@@ -63,6 +63,7 @@ export const STACK_OUTPUTS = {
   analysisQueueUrl: "AnalysisQueueUrl",
   analysisDlqUrl: "AnalysisDlqUrl",
   notifierFailureQueueUrl: "NotifierFailureQueueUrl",
+  failedTicksQueueUrl: "FailedTicksQueueUrl",
   webhookUrl: "WebhookUrl",
   alarmTopicArn: "AlarmTopicArn",
 } as const;
