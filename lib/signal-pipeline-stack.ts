@@ -51,7 +51,11 @@ export class SignalPipelineStack extends Stack {
     });
     this.bot = new TelegramBot(this, "Bot", {
       signals: this.signals,
-      analysisDeadLetterQueue: this.analysisQueue.deadLetterQueue,
+      deadLetterQueues: {
+        analysis: this.analysisQueue.deadLetterQueue,
+        failedTicks: this.fetcher.failedTicks,
+        notifierFailures: this.notifier.failedRecords,
+      },
       telegramBotToken: secrets.telegramBotToken,
     });
 

@@ -53,6 +53,10 @@ export const ENV_NAMES = {
   tableName: "TABLE_NAME",
   queueUrl: "QUEUE_URL",
   dlqUrl: "DLQ_URL",
+  failedTicksUrl: "FAILED_TICKS_URL",
+  notifierFailuresUrl: "NOTIFIER_FAILURES_URL",
+  /** The stack's alarm names start with this (the stack name and a hyphen). */
+  alarmNamePrefix: "ALARM_NAME_PREFIX",
   openaiKeyParameter: "OPENAI_API_KEY_PARAMETER",
   botTokenParameter: "TELEGRAM_BOT_TOKEN_PARAMETER",
 } as const;

@@ -24,8 +24,8 @@ export interface BotDeps {
   webhookSecret: () => Promise<string | undefined>;
   /** Chats the bot answers: config.telegram.chatIds plus TELEGRAM_CHAT_ID. */
   allowlist: readonly string[];
-  /** Messages in the analysis DLQ, for /status; undefined when unknown. */
-  dlqDepth: () => Promise<number | undefined>;
+  /** The DLQs' depths and the alarms in ALARM, for /status. */
+  health: BotContext["health"];
   clock: Clock;
   sleep?: (ms: number) => Promise<void>;
 }

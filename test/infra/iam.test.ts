@@ -140,9 +140,22 @@ describe("function roles", () => {
     expect(resourcesFor(statementsOf("AnalystFunctionRole"), "sqs")).toEqual([`${queue}.Arn`]);
     expect(actionsFor(statementsOf("AnalystFunctionRole"), "sqs")).toContain("sqs:DeleteMessage");
     expect(resourcesFor(statementsOf("NotifierFunctionRole"), "sqs")).toEqual([`${failedRecords}.Arn`]);
+    // The bot reads the depth of each DLQ for /status, and nothing else in SQS.
+    expect(actionsFor(statementsOf("BotFunctionRole"), "sqs")).toEqual(["sqs:GetQueueAttributes"]);
+    expect(resourcesFor(statementsOf("BotFunctionRole"), "sqs")).toEqual(
+      [`${dlq}.Arn`, `${failedTicks}.Arn`, `${failedRecords}.Arn`].sort(),
+    );
     expect(
-      statementsOf("BotFunctionRole").filter((s) => s.actions.some((a) => a.startsWith("sqs:"))),
-    ).toEqual([{ effect: "Allow", actions: ["sqs:GetQueueAttributes"], resources: [`${dlq}.Arn`] }]);
+      statementsOf("BotFunctionRole").filter((s) => s.actions.some((a) => a.startsWith("cloudwatch:"))),
+    ).toEqual([
+      {
+        effect: "Allow",
+        actions: ["cloudwatch:DescribeAlarms"],
+        resources: [
+          `arn:AWS::Partition:cloudwatch:AWS::Region:AWS::AccountId:alarm:${synth.stack.stackName}-*`,
+        ],
+      },
+    ]);
     const failedNotifications = logicalIdOf(synth.json, "AWS::SQS::Queue", "AlarmsFailedNotifications");
     expect(
       statementsOf("AlarmsFunctionRole").filter((s) => s.actions.some((a) => a.startsWith("sqs:"))),
