@@ -57,6 +57,7 @@ export class SignalPipelineStack extends Stack {
         notifierFailures: this.notifier.failedRecords,
       },
       telegramBotToken: secrets.telegramBotToken,
+      reservedConcurrency: config.telegram.botReservedConcurrency,
     });
 
     this.alarms = new PipelineAlarms(this, "Alarms", {

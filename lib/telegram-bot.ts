@@ -13,6 +13,8 @@ export interface TelegramBotProps {
   /** The dead-letter queues whose depths /status reports. */
   deadLetterQueues: { analysis: IQueue; failedTicks: IQueue; notifierFailures: IQueue };
   telegramBotToken: SecretParameter;
+  /** The function's reserved concurrency; null leaves it unreserved. */
+  reservedConcurrency: number | null;
 }
 
 /** The bot's webhook: a Function URL that Telegram posts updates to; commands read the table. */
@@ -26,6 +28,7 @@ export class TelegramBot extends Construct {
     this.function = new PipelineFunction(this, "Function", {
       name: "bot",
       memorySize: 256,
+      reservedConcurrentExecutions: props.reservedConcurrency ?? undefined,
       environment: {
         [ENV_NAMES.tableName]: props.signals.table.tableName,
         [ENV_NAMES.dlqUrl]: props.deadLetterQueues.analysis.queueUrl,

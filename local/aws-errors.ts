@@ -4,7 +4,8 @@
  */
 export function awsErrorMessage(error: unknown): string {
   const { name = "", message = String(error) } = error as { name?: string; message?: string };
-  if (/region is missing|region="" is not a valid/i.test(message)) return "no AWS region: set AWS_REGION (or run `aws configure`)";
+  if (/region is missing|region="" is not a valid/i.test(message))
+    return "no AWS region: set AWS_REGION (or run `aws configure`)";
   if (name === "CredentialsProviderError" || /could not load credentials/i.test(message))
     return "no AWS credentials: run `aws configure` (or set AWS_PROFILE)";
   if (/ExpiredToken|token.*expired/i.test(`${name} ${message}`))

@@ -134,6 +134,11 @@ export const ConfigSchema = z
     telegram: z
       .object({
         chatIds: z.array(ChatId).default([]),
+        /**
+         * Caps the webhook function's concurrency (a flood then gets throttled, not billed). Off by
+         * default: a new account's quota is 10 and Lambda keeps 10 unreserved.
+         */
+        botReservedConcurrency: z.number().int().min(1).max(1000).nullable().default(null),
         /** Default: `<parameterPrefix>/telegram-bot-token`. */
         botTokenParameter: ParameterName.optional(),
       })

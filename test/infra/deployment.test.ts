@@ -76,6 +76,15 @@ describe("a deployment", () => {
     expect(alarmNames.every((name) => name.startsWith("SignalsTeamB-"))).toBe(true);
   });
 
+  it("caps the webhook function's concurrency only when telegram.botReservedConcurrency is set", () => {
+    const bot = (json: Record<string, unknown>) =>
+      resourcesOf(json, "AWS::Lambda::Function")[logicalIdOf(json, "AWS::Lambda::Function", "BotFunction")]
+        ?.Properties as Props;
+    expect(bot(synth.json).ReservedConcurrentExecutions).toBeUndefined();
+    const capped = synthesize({ telegram: { ...rawConfig.telegram, botReservedConcurrency: 2 } });
+    expect(bot(capped.json).ReservedConcurrentExecutions).toBe(2);
+  });
+
   it("names a bad -c value like a bad config value", () => {
     expect(() =>
       buildApp(rawConfig, { ...FAST_SYNTH, context: { ...FAST_SYNTH.context, parameterPrefix: "team b" } }),

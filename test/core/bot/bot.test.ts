@@ -293,4 +293,11 @@ describe("inline buttons", () => {
     });
     expect(telegram.answers[0]?.text).toContain("no longer supported");
   });
+
+  it("refuses a forged mute button for a symbol it does not know, and stores no mute", async () => {
+    const { store, send } = setup();
+    for (const data of ["mute:NOPE-USD:24h", `mute:${"A".repeat(20)}:1h`, "history:DROP-TABLES"])
+      expect(await send(callbackUpdate(data))).toMatchObject({ kind: "ignored", reason: "unknown-button" });
+    expect(store.muted.size).toBe(0);
+  });
 });
