@@ -6,6 +6,8 @@ import { defineConfig } from "./functions/core/config";
  */
 export default defineConfig({
   stackName: "SignalPipeline",
+  // The SSM parameters are <parameterPrefix>/telegram-bot-token and <parameterPrefix>/openai-api-key.
+  parameterPrefix: "/signal-pipeline",
   watchlist: ["BTC-USD", "ETH-USD"],
   timeframe: "1h",
   timezone: "UTC",
@@ -21,9 +23,5 @@ export default defineConfig({
   telegram: {
     // Your chat id: send /start to the bot after deploying, or run `npm start -- --serve`.
     chatIds: [],
-    botTokenParameter: "/signal-pipeline/telegram-bot-token",
-  },
-  openai: {
-    apiKeyParameter: "/signal-pipeline/openai-api-key",
   },
 });

@@ -3,6 +3,7 @@
 // representative verdict. Prints the gate rate (LLM calls per 1,000 closes, goal <= 20), prompt and
 // completion tokens per call (gpt-tokenizer, gpt-4o encoding), and the projected monthly cost of 20
 // symbols on 5-minute candles, AWS and LLM together, itemised with its assumptions (goal < $1).
+
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { SQSRecord } from "aws-lambda";
@@ -10,6 +11,7 @@ import { countTokens } from "gpt-tokenizer/model/gpt-4o";
 import { VERDICT_RESPONSE_FORMAT } from "../functions/adapters/openai-analyst";
 import { ANALYSIS_QUEUE } from "../functions/adapters/resource-definitions";
 import { createAnalystHandler } from "../functions/analyst/handler";
+import { ALARMS } from "../functions/core/alarms";
 import { analyse, storePorts } from "../functions/core/analyse";
 import type { AnalysisRequest } from "../functions/core/analysis-request";
 import { type Candle, type CandleTuple, toTuple } from "../functions/core/candles";
@@ -51,6 +53,7 @@ const PRICE = {
   schedulerPerMillion: 1,
   logsIngestPerGb: 0.5,
   customMetricMonth: 0.3,
+  alarmMonth: 0.1,
 };
 
 // --- deployment assumptions (see lib/ and resource-definitions.ts) --------------------------------
@@ -375,6 +378,12 @@ export async function run(): Promise<void> {
       Math.max(0, logGb - 5) * PRICE.logsIngestPerGb,
     ],
     [
+      "CloudWatch alarms",
+      Object.keys(ALARMS).length * PRICE.alarmMonth,
+      `${Object.keys(ALARMS).length} standard alarms at $0.10 each`,
+      0, // an account's first 10 alarms are free
+    ],
+    [
       "CloudWatch custom metrics",
       metrics,
       "metrics only on failures, abstains, alerts and rejects: billed per hour with data, so cents",
@@ -392,6 +401,6 @@ export async function run(): Promise<void> {
     `  ${"total (list, no free tier)".padEnd(24)} ${usd(total).padStart(8)}  goal < $1: ${total < 1 ? "met" : "missed"}`,
   );
   console.log(
-    `  ${"total (always-free tiers)".padEnd(24)} ${usd(free).padStart(8)}  Lambda, SQS, Scheduler, Logs, metrics and DynamoDB storage within AWS's non-expiring free tiers`,
+    `  ${"total (always-free tiers)".padEnd(24)} ${usd(free).padStart(8)}  Lambda, SQS, Scheduler, Logs, metrics, alarms and DynamoDB storage within AWS's non-expiring free tiers`,
   );
 }

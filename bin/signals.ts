@@ -3,6 +3,7 @@ import "./cli-env";
 import { Command, CommanderError } from "commander";
 import { registerBacktestCommand } from "./commands/backtest";
 import { registerCandlesCommand } from "./commands/candles";
+import { registerDoctorCommand } from "./commands/doctor";
 import { registerHistoryCommand } from "./commands/history";
 import { registerStartCommand } from "./commands/start";
 import { registerTelegramCommand } from "./commands/telegram";
@@ -23,6 +24,7 @@ registerHistoryCommand(program);
 registerCandlesCommand(program);
 registerTelegramCommand(program);
 registerBacktestCommand(program);
+registerDoctorCommand(program);
 
 try {
   await program.parseAsync(process.argv);

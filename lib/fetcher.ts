@@ -52,7 +52,10 @@ export class Fetcher extends Construct {
 
     // Scheduler's own role, so its grants (and their acknowledgement) stay inside this construct.
     const schedulerRole = new Role(this, "ScheduleRole", {
-      assumedBy: new ServicePrincipal("scheduler.amazonaws.com"),
+      // Only schedules of this account may assume it (the confused-deputy guard AWS documents).
+      assumedBy: new ServicePrincipal("scheduler.amazonaws.com", {
+        conditions: { StringEquals: { "aws:SourceAccount": Stack.of(this).account } },
+      }),
       description: "Signal Pipeline: lets the fetch schedule invoke the fetcher",
     });
     Validations.of(schedulerRole).acknowledge({

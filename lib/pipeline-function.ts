@@ -6,7 +6,7 @@ import { Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
-import { FUNCTION_TIMEOUT_SECONDS } from "../functions/adapters/resource-definitions";
+import { FUNCTION_TIMEOUT_SECONDS, METRICS } from "../functions/adapters/resource-definitions";
 
 export type PipelineFunctionName = keyof typeof FUNCTION_TIMEOUT_SECONDS;
 
@@ -57,8 +57,8 @@ export class PipelineFunction extends NodejsFunction {
       logGroup,
       environment: {
         NODE_OPTIONS: "--enable-source-maps",
-        POWERTOOLS_SERVICE_NAME: "signal-pipeline",
-        POWERTOOLS_METRICS_NAMESPACE: "SignalPipeline",
+        POWERTOOLS_SERVICE_NAME: METRICS.service,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace,
         POWERTOOLS_LOG_LEVEL: "INFO",
         ...environment,
       },

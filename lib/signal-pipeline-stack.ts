@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import { STACK_OUTPUTS } from "../functions/adapters/resource-definitions";
 import type { Config } from "../functions/core/config";
+import { PipelineAlarms } from "./alarms";
 import { AnalysisQueue } from "./analysis-queue";
 import { Analyst } from "./analyst";
 import { Fetcher } from "./fetcher";
@@ -22,6 +23,7 @@ export class SignalPipelineStack extends Stack {
   readonly analyst: Analyst;
   readonly notifier: Notifier;
   readonly bot: TelegramBot;
+  readonly alarms: PipelineAlarms;
 
   constructor(scope: Construct, id: string, props: SignalPipelineStackProps) {
     const { config, ...stackProps } = props;
@@ -49,7 +51,25 @@ export class SignalPipelineStack extends Stack {
     });
     this.bot = new TelegramBot(this, "Bot", {
       signals: this.signals,
-      analysisDeadLetterQueue: this.analysisQueue.deadLetterQueue,
+      deadLetterQueues: {
+        analysis: this.analysisQueue.deadLetterQueue,
+        failedTicks: this.fetcher.failedTicks,
+        notifierFailures: this.notifier.failedRecords,
+      },
+      telegramBotToken: secrets.telegramBotToken,
+      reservedConcurrency: config.telegram.botReservedConcurrency,
+    });
+
+    this.alarms = new PipelineAlarms(this, "Alarms", {
+      config,
+      fetcher: this.fetcher.function,
+      analyst: this.analyst.function,
+      notifier: this.notifier.function,
+      deadLetterQueues: {
+        analysisDlq: this.analysisQueue.deadLetterQueue,
+        failedTicks: this.fetcher.failedTicks,
+        notifierFailures: this.notifier.failedRecords,
+      },
       telegramBotToken: secrets.telegramBotToken,
     });
 
@@ -64,7 +84,15 @@ export class SignalPipelineStack extends Stack {
         value: this.notifier.failedRecords.queueUrl,
         description: "Stream records the notifier could not deliver",
       },
+      failedTicksQueueUrl: {
+        value: this.fetcher.failedTicks.queueUrl,
+        description: "Fetch ticks that never ran",
+      },
       webhookUrl: { value: this.bot.webhookUrl.url, description: "Register this as the Telegram webhook" },
+      alarmTopicArn: {
+        value: this.alarms.topic.topicArn,
+        description: "Alarm state changes; subscribe more endpoints here",
+      },
     };
     for (const [key, output] of Object.entries(outputs)) {
       new CfnOutput(this, STACK_OUTPUTS[key as keyof typeof STACK_OUTPUTS], output);

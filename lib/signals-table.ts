@@ -30,6 +30,8 @@ export class SignalsTable extends Construct {
       timeToLiveAttribute: SIGNALS_TABLE.ttlAttribute,
       stream: StreamViewType.NEW_IMAGE,
       removalPolicy: RemovalPolicy.RETAIN,
+      // The history outlives the stack, and a console click cannot delete it by mistake either.
+      deletionProtection: true,
     });
     for (const index of Object.values(SIGNALS_TABLE.indexes)) {
       this.table.addGlobalSecondaryIndex({

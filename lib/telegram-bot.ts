@@ -1,4 +1,5 @@
-import { Validations } from "aws-cdk-lib";
+import { ArnFormat, Stack, Validations } from "aws-cdk-lib";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { type FunctionUrl, FunctionUrlAuthType } from "aws-cdk-lib/aws-lambda";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
@@ -9,9 +10,11 @@ import type { SignalsTable } from "./signals-table";
 
 export interface TelegramBotProps {
   signals: SignalsTable;
-  /** The analysis DLQ, whose depth /status reports. */
-  analysisDeadLetterQueue: IQueue;
+  /** The dead-letter queues whose depths /status reports. */
+  deadLetterQueues: { analysis: IQueue; failedTicks: IQueue; notifierFailures: IQueue };
   telegramBotToken: SecretParameter;
+  /** The function's reserved concurrency; null leaves it unreserved. */
+  reservedConcurrency: number | null;
 }
 
 /** The bot's webhook: a Function URL that Telegram posts updates to; commands read the table. */
@@ -21,23 +24,49 @@ export class TelegramBot extends Construct {
 
   constructor(scope: Construct, id: string, props: TelegramBotProps) {
     super(scope, id);
+    const stack = Stack.of(this);
     this.function = new PipelineFunction(this, "Function", {
       name: "bot",
       memorySize: 256,
+      reservedConcurrentExecutions: props.reservedConcurrency ?? undefined,
       environment: {
         [ENV_NAMES.tableName]: props.signals.table.tableName,
-        [ENV_NAMES.dlqUrl]: props.analysisDeadLetterQueue.queueUrl,
+        [ENV_NAMES.dlqUrl]: props.deadLetterQueues.analysis.queueUrl,
+        [ENV_NAMES.failedTicksUrl]: props.deadLetterQueues.failedTicks.queueUrl,
+        [ENV_NAMES.notifierFailuresUrl]: props.deadLetterQueues.notifierFailures.queueUrl,
+        [ENV_NAMES.alarmNamePrefix]: `${stack.stackName}-`,
       },
     });
     // Read: history, last alerts, spend; write: mutes.
     props.signals.grantReadWriteData(this.function);
-    props.analysisDeadLetterQueue.grant(this.function, "sqs:GetQueueAttributes");
+    for (const queue of Object.values(props.deadLetterQueues))
+      queue.grant(this.function, "sqs:GetQueueAttributes");
+    // DescribeAlarms for this stack's alarms only (their names start with the stack's name).
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["cloudwatch:DescribeAlarms"],
+        resources: [
+          stack.formatArn({
+            service: "cloudwatch",
+            resource: "alarm",
+            resourceName: `${stack.stackName}-*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
     grantSecret(this.function, props.telegramBotToken);
 
     // Telegram cannot sign requests with SigV4, so the URL is public; the handler rejects updates
     // without the webhook secret token and ignores chats outside the allowlist.
     this.webhookUrl = this.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
 
+    Validations.of(this.function.role ?? this.function).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:${stack.stackName}-*]`,
+      reason:
+        "Read-only DescribeAlarms on this stack's own alarms: every one is named `<stack name>-<id>`, and " +
+        "the bot builds before them, so the prefix stands for the list.",
+    });
     Validations.of(this.function).acknowledge({
       id: "Serverless-LambdaDLQ",
       reason:

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
 import { GrammyError } from "grammy";
 import { telegramApi } from "../functions/adapters/telegram-api";
-import { type BotDeps, botContext, createBotHandler } from "../functions/bot/handler";
+import { type BotDeps, botContext, createBotHandler, MAX_UPDATE_BYTES } from "../functions/bot/handler";
 import { type BotOutcome, type BotReplier, handleUpdate } from "../functions/core/bot/bot";
 import { ALLOWED_UPDATES, UpdateSchema } from "../functions/core/bot/update";
 import type { OutgoingMessage } from "../functions/core/notify";
@@ -108,7 +108,12 @@ export async function startBotWebhookServer(options: BotWebhookServerOptions): P
   const server: Server = createServer(async (request, response) => {
     try {
       const chunks: Buffer[] = [];
-      for await (const chunk of request) chunks.push(chunk as Buffer);
+      let bytes = 0;
+      for await (const chunk of request) {
+        bytes += (chunk as Buffer).length;
+        // Keep nothing past the handler's own limit: it answers 413 from the size alone.
+        if (bytes <= MAX_UPDATE_BYTES + (chunk as Buffer).length) chunks.push(chunk as Buffer);
+      }
       const event = functionUrlEvent(request, Buffer.concat(chunks));
       if (event.rawPath !== WEBHOOK_PATH) {
         response.writeHead(404, { "content-type": "text/plain" }).end(`the webhook is at ${WEBHOOK_PATH}`);

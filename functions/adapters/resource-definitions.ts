@@ -18,7 +18,13 @@ export const FUNCTION_TIMEOUT_SECONDS = {
   analyst: 60,
   notifier: 60,
   bot: 15,
+  "alarm-notifier": 30,
 } as const;
+
+/** The custom metric namespace (Powertools adds the `service` dimension) and the metrics alarms read. */
+export const METRICS = { namespace: "SignalPipeline", service: "signal-pipeline" } as const;
+/** Closes refused the LLM because the day's budget was spent. */
+export const BUDGET_ABSTAINS_METRIC = "BudgetAbstains";
 
 export const ANALYSIS_QUEUE = {
   /** After this many receives a message moves to the DLQ. */
@@ -47,6 +53,10 @@ export const ENV_NAMES = {
   tableName: "TABLE_NAME",
   queueUrl: "QUEUE_URL",
   dlqUrl: "DLQ_URL",
+  failedTicksUrl: "FAILED_TICKS_URL",
+  notifierFailuresUrl: "NOTIFIER_FAILURES_URL",
+  /** The stack's alarm names start with this (the stack name and a hyphen). */
+  alarmNamePrefix: "ALARM_NAME_PREFIX",
   openaiKeyParameter: "OPENAI_API_KEY_PARAMETER",
   botTokenParameter: "TELEGRAM_BOT_TOKEN_PARAMETER",
 } as const;
@@ -57,5 +67,7 @@ export const STACK_OUTPUTS = {
   analysisQueueUrl: "AnalysisQueueUrl",
   analysisDlqUrl: "AnalysisDlqUrl",
   notifierFailureQueueUrl: "NotifierFailureQueueUrl",
+  failedTicksQueueUrl: "FailedTicksQueueUrl",
   webhookUrl: "WebhookUrl",
+  alarmTopicArn: "AlarmTopicArn",
 } as const;

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-p
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { FUNCTION_TIMEOUT_SECONDS } from "../adapters/resource-definitions";
+import { BUDGET_ABSTAINS_METRIC, FUNCTION_TIMEOUT_SECONDS } from "../adapters/resource-definitions";
 import { AnalysisInProgressError, type AnalysisResult, analyse, storePorts } from "../core/analyse";
 import { type AnalysisRequest, AnalysisRequestSchema } from "../core/analysis-request";
 import type { Config } from "../core/config";
@@ -74,6 +74,9 @@ function report(result: AnalysisResult, log: Logger): void {
     costUsd: signal.costUsd,
   });
   if (signal.action === "ABSTAIN") metrics.addMetric("Abstains", MetricUnit.Count, 1);
+  // Only emitted when the budget bites, so the alarm on it costs nothing on a normal day.
+  if (signal.action === "ABSTAIN" && signal.reasons.includes("budget"))
+    metrics.addMetric(BUDGET_ABSTAINS_METRIC, MetricUnit.Count, 1);
   if (signal.alert) metrics.addMetric("Alerts", MetricUnit.Count, 1);
 }
 

@@ -24,13 +24,22 @@ export interface BotDeps {
   webhookSecret: () => Promise<string | undefined>;
   /** Chats the bot answers: config.telegram.chatIds plus TELEGRAM_CHAT_ID. */
   allowlist: readonly string[];
-  /** Messages in the analysis DLQ, for /status; undefined when unknown. */
-  dlqDepth: () => Promise<number | undefined>;
+  /** The DLQs' depths and the alarms in ALARM, for /status. */
+  health: BotContext["health"];
   clock: Clock;
   sleep?: (ms: number) => Promise<void>;
 }
 
 export const botContext = (deps: BotDeps): BotContext => ({ ...deps, allowlist: new Set(deps.allowlist) });
+
+/** Telegram's updates are a few KB; anything past this is refused unread (a Function URL takes 6 MB). */
+export const MAX_UPDATE_BYTES = 1024 * 1024;
+
+/** The decoded size, without decoding: base64 carries 3 bytes in every 4 characters. */
+const bodyBytes = (event: LambdaFunctionURLEvent): number =>
+  event.isBase64Encoded
+    ? Math.floor(((event.body ?? "").length * 3) / 4)
+    : Buffer.byteLength(event.body ?? "");
 
 const respond = (statusCode: number, body = ""): LambdaFunctionURLResult => ({
   statusCode,
@@ -76,6 +85,10 @@ export function createBotHandler(deps: BotDeps) {
   const ctx = botContext(deps);
   return async (event: LambdaFunctionURLEvent, _context?: Context): Promise<LambdaFunctionURLResult> => {
     if (event.requestContext?.http?.method !== "POST") return respond(405, "POST only");
+    if (bodyBytes(event) > MAX_UPDATE_BYTES) {
+      logger.warn("oversized webhook body refused", { bytes: bodyBytes(event) });
+      return respond(413, `updates are at most ${MAX_UPDATE_BYTES} bytes`);
+    }
     const expected = await deps.webhookSecret();
     if (!expected)
       logger.error("no webhook secret configured: set the bot token (or TELEGRAM_WEBHOOK_SECRET)");

@@ -1,5 +1,5 @@
 import { DynamoStore } from "../adapters/dynamo-store";
-import { approximateQueueDepth } from "../adapters/queue-depth";
+import { pipelineHealthFromEnv } from "../adapters/pipeline-health";
 import { ENV_NAMES } from "../adapters/resource-definitions";
 import {
   hasTelegramToken,
@@ -12,19 +12,19 @@ import { createTerminalMessenger } from "../adapters/terminal-messenger";
 import type { Config } from "../core/config";
 import { systemClock } from "../core/ports";
 import { loadConfig } from "../runtime/config";
-import { optionalEnv, requireEnv } from "../runtime/env";
+import { requireEnv } from "../runtime/env";
+import { logger } from "../runtime/logger";
 import type { BotDeps } from "./handler";
 
 /** Bot API calls from the bot Lambda must finish well inside its 15 s timeout. */
 const BOT_API_TIMEOUT_SECONDS = 8;
 
 /**
- * Real adapters from env: the table (TABLE_NAME), the analysis DLQ (DLQ_URL, for /status), the bot
+ * Real adapters from env: the table (TABLE_NAME), the DLQs and alarm prefix for /status, the bot
  * token (TELEGRAM_BOT_TOKEN or the SSM parameter), the webhook secret derived from it unless
  * TELEGRAM_WEBHOOK_SECRET is set, and the allowlist from config plus TELEGRAM_CHAT_ID.
  */
 export function botDepsFromEnv(config: Config = loadConfig(), overrides: Partial<BotDeps> = {}): BotDeps {
-  const dlqUrl = optionalEnv(ENV_NAMES.dlqUrl);
   return {
     config,
     store: overrides.store ?? new DynamoStore(requireEnv(ENV_NAMES.tableName)),
@@ -33,7 +33,7 @@ export function botDepsFromEnv(config: Config = loadConfig(), overrides: Partial
       : createTerminalMessenger(),
     webhookSecret: webhookSecretFromEnv,
     allowlist: telegramChatIds(config),
-    dlqDepth: dlqUrl ? () => approximateQueueDepth(dlqUrl) : async () => undefined,
+    health: pipelineHealthFromEnv(logger),
     clock: systemClock,
     sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
     ...overrides,

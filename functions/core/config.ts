@@ -78,6 +78,8 @@ export const ConfigSchema = z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, "letters, digits and hyphens, starting with a letter")
       .default("SignalPipeline"),
+    /** Where the SSM parameters live unless named one by one: a second deployment takes its own. */
+    parameterPrefix: ParameterName.default("/signal-pipeline"),
     watchlist: z
       .array(WatchItem)
       .min(1)
@@ -132,12 +134,19 @@ export const ConfigSchema = z
     telegram: z
       .object({
         chatIds: z.array(ChatId).default([]),
-        botTokenParameter: ParameterName.default("/signal-pipeline/telegram-bot-token"),
+        /**
+         * Caps the webhook function's concurrency (a flood then gets throttled, not billed). Off by
+         * default: a new account's quota is 10 and Lambda keeps 10 unreserved.
+         */
+        botReservedConcurrency: z.number().int().min(1).max(1000).nullable().default(null),
+        /** Default: `<parameterPrefix>/telegram-bot-token`. */
+        botTokenParameter: ParameterName.optional(),
       })
       .prefault({}),
     openai: z
       .object({
-        apiKeyParameter: ParameterName.default("/signal-pipeline/openai-api-key"),
+        /** Default: `<parameterPrefix>/openai-api-key`. */
+        apiKeyParameter: ParameterName.optional(),
         /** An OpenAI-compatible server for the deployed analyst (OPENAI_BASE_URL wins locally). */
         baseUrl: z.url().optional(),
       })
@@ -151,6 +160,13 @@ export const ConfigSchema = z
           .max(6)
           .refine((h) => new Set(h).size === h.length, "a horizon is listed twice")
           .default([1, 4, 24]),
+      })
+      .prefault({}),
+    /** Where the stack's CloudWatch alarms go besides the Telegram chats. */
+    alarms: z
+      .object({
+        /** An e-mail subscription to the alarm topic: it still reaches you when Telegram is what broke. */
+        email: z.email().optional(),
       })
       .prefault({}),
     /** Days a non-alert analysis row is kept before TTL removes it; alerts are kept. */
@@ -180,7 +196,18 @@ export const ConfigSchema = z
         ctx.addIssue({ code: "custom", message: problem, path: ["watchlist", index], input: item.symbol });
       }
     });
-  });
+  })
+  .transform((config) => ({
+    ...config,
+    telegram: {
+      ...config.telegram,
+      botTokenParameter: config.telegram.botTokenParameter ?? `${config.parameterPrefix}/telegram-bot-token`,
+    },
+    openai: {
+      ...config.openai,
+      apiKeyParameter: config.openai.apiKeyParameter ?? `${config.parameterPrefix}/openai-api-key`,
+    },
+  }));
 
 /** Why a watched symbol's provider chain cannot serve it at the configured timeframe, if it cannot. */
 function chainProblems(

@@ -1,7 +1,8 @@
 import { Metrics } from "@aws-lambda-powertools/metrics";
+import { METRICS } from "../adapters/resource-definitions";
 
 /**
  * One EMF metrics buffer per container; handlers add metrics and call publishStoredMetrics() before
  * returning. POWERTOOLS_METRICS_DISABLED=true (set by the local runtime and tests) keeps stdout clean.
  */
-export const metrics = new Metrics({ namespace: "SignalPipeline", serviceName: "signal-pipeline" });
+export const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.service });

@@ -1,7 +1,7 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { type BotDeps, createBotHandler } from "../../functions/bot/handler";
+import { type BotDeps, createBotHandler, MAX_UPDATE_BYTES } from "../../functions/bot/handler";
 import { botDepsFromEnv } from "../../functions/bot/wiring";
 import { webhookSecretFromToken } from "../../functions/core/bot/webhook-secret";
 import { parseConfig } from "../../functions/core/config";
@@ -157,6 +157,21 @@ describe("bot handler", () => {
     expect(bad).toMatchObject({ statusCode: 400, body: expect.stringContaining("not JSON") });
     const missing = await handler(webhookEvent({ message: { text: "/start" } }, { secret: secret() }));
     expect(missing).toMatchObject({ statusCode: 400, body: expect.stringContaining("update_id = missing") });
+  });
+
+  it("answers 413 to a body over 1 MB before reading it, and to its base64 form", async () => {
+    const huge = "x".repeat(MAX_UPDATE_BYTES + 1);
+    for (const base64 of [false, true]) {
+      const result = await bot()(webhookEvent(undefined, { secret: secret(), rawBody: huge, base64 }));
+      expect(result).toMatchObject({
+        statusCode: 413,
+        body: `updates are at most ${MAX_UPDATE_BYTES} bytes`,
+      });
+    }
+    // Just under the limit it is read, and refused only as the bad JSON it is.
+    const under = await bot()(webhookEvent(undefined, { secret: secret(), rawBody: huge.slice(2) }));
+    expect(statusOf(under)).toBe(400);
+    expect(fake.calls).toEqual([]);
   });
 
   it("only takes POST", async () => {

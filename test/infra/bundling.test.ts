@@ -23,7 +23,7 @@ afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
 
-describe.each(["fetcher", "analyst", "notifier", "bot"])("the %s bundle", (name) => {
+describe.each(["fetcher", "analyst", "notifier", "bot", "alarms"])("the %s bundle", (name) => {
   const file = () => join(bundles[name] ?? "missing", "index.mjs");
 
   it("is one minified ESM file with a source map beside it", () => {

@@ -61,6 +61,7 @@ describe("a customised config", () => {
     expect(variables.map((v) => v.TELEGRAM_BOT_TOKEN_PARAMETER).filter(Boolean)).toEqual([
       "/team/telegram",
       "/team/telegram",
+      "/team/telegram",
     ]);
   });
 });

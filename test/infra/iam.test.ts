@@ -71,7 +71,13 @@ beforeAll(() => {
 });
 
 describe("function roles", () => {
-  const roles = ["FetcherFunctionRole", "AnalystFunctionRole", "NotifierFunctionRole", "BotFunctionRole"];
+  const roles = [
+    "FetcherFunctionRole",
+    "AnalystFunctionRole",
+    "NotifierFunctionRole",
+    "BotFunctionRole",
+    "AlarmsFunctionRole",
+  ];
 
   it("carry no AWS managed policy and no inline wildcard action", () => {
     for (const prefix of roles) {
@@ -121,6 +127,7 @@ describe("function roles", () => {
         expect(actions, prefix).not.toContain(forbidden);
     }
     expect(actionsFor(statementsOf("FetcherFunctionRole"), "dynamodb")).toEqual([]);
+    expect(actionsFor(statementsOf("AlarmsFunctionRole"), "dynamodb")).toEqual([]);
   });
 
   it("touch only their own queues: fetcher sends, analyst consumes, bot reads the DLQ depth", () => {
@@ -133,9 +140,26 @@ describe("function roles", () => {
     expect(resourcesFor(statementsOf("AnalystFunctionRole"), "sqs")).toEqual([`${queue}.Arn`]);
     expect(actionsFor(statementsOf("AnalystFunctionRole"), "sqs")).toContain("sqs:DeleteMessage");
     expect(resourcesFor(statementsOf("NotifierFunctionRole"), "sqs")).toEqual([`${failedRecords}.Arn`]);
+    // The bot reads the depth of each DLQ for /status, and nothing else in SQS.
+    expect(actionsFor(statementsOf("BotFunctionRole"), "sqs")).toEqual(["sqs:GetQueueAttributes"]);
+    expect(resourcesFor(statementsOf("BotFunctionRole"), "sqs")).toEqual(
+      [`${dlq}.Arn`, `${failedTicks}.Arn`, `${failedRecords}.Arn`].sort(),
+    );
     expect(
-      statementsOf("BotFunctionRole").filter((s) => s.actions.some((a) => a.startsWith("sqs:"))),
-    ).toEqual([{ effect: "Allow", actions: ["sqs:GetQueueAttributes"], resources: [`${dlq}.Arn`] }]);
+      statementsOf("BotFunctionRole").filter((s) => s.actions.some((a) => a.startsWith("cloudwatch:"))),
+    ).toEqual([
+      {
+        effect: "Allow",
+        actions: ["cloudwatch:DescribeAlarms"],
+        resources: [
+          `arn:AWS::Partition:cloudwatch:AWS::Region:AWS::AccountId:alarm:${synth.stack.stackName}-*`,
+        ],
+      },
+    ]);
+    const failedNotifications = logicalIdOf(synth.json, "AWS::SQS::Queue", "AlarmsFailedNotifications");
+    expect(
+      statementsOf("AlarmsFunctionRole").filter((s) => s.actions.some((a) => a.startsWith("sqs:"))),
+    ).toEqual([{ effect: "Allow", actions: ["sqs:SendMessage"], resources: [`${failedNotifications}.Arn`] }]);
   });
 
   it("read exactly the SSM parameters the config names, each only where it is needed", () => {
@@ -145,6 +169,7 @@ describe("function roles", () => {
     expect(resourcesFor(statementsOf("AnalystFunctionRole"), "ssm")).toEqual([openAi]);
     expect(resourcesFor(statementsOf("NotifierFunctionRole"), "ssm")).toEqual([botToken]);
     expect(resourcesFor(statementsOf("BotFunctionRole"), "ssm")).toEqual([botToken]);
+    expect(resourcesFor(statementsOf("AlarmsFunctionRole"), "ssm")).toEqual([botToken]);
     expect(actionsFor(statementsOf("AnalystFunctionRole"), "ssm")).toContain("ssm:GetParameter");
     for (const prefix of roles) {
       for (const action of actionsFor(statementsOf(prefix), "ssm"))

@@ -13,7 +13,10 @@ type Props = Record<string, unknown>;
 const getAtt = (id: string, attribute = "Arn") => ({ "Fn::GetAtt": [id, attribute] });
 
 let synth: Synthesized;
-let ids: Record<"fetcher" | "analyst" | "notifier" | "bot" | "table" | "queue" | "dlq", string>;
+let ids: Record<
+  "fetcher" | "analyst" | "notifier" | "bot" | "alarm-notifier" | "table" | "queue" | "dlq",
+  string
+>;
 function props(id: string): Props {
   const resource = (synth.json.Resources as Record<string, { Properties: Props }>)[id];
   if (!resource) throw new Error(`no resource ${id} in the template`);
@@ -28,6 +31,7 @@ beforeAll(() => {
     analyst: fn("Analyst"),
     notifier: fn("Notifier"),
     bot: fn("Bot"),
+    "alarm-notifier": fn("Alarms"),
     table: logicalIdOf(synth.json, "AWS::DynamoDB::Table", "Signals"),
     queue: logicalIdOf(synth.json, "AWS::SQS::Queue", "AnalysisQueue"),
     dlq: logicalIdOf(synth.json, "AWS::SQS::Queue", "AnalysisDeadLetters"),
@@ -184,9 +188,11 @@ describe("signals table", () => {
 });
 
 describe("functions", () => {
-  it("are exactly the four handlers, each on Node 24, ARM64, outside any VPC", () => {
+  it("are exactly the five handlers, each on Node 24, ARM64, outside any VPC", () => {
     const functions = resourcesOf(synth.json, "AWS::Lambda::Function");
-    expect(Object.keys(functions).sort()).toEqual([ids.analyst, ids.bot, ids.fetcher, ids.notifier].sort());
+    expect(Object.keys(functions).sort()).toEqual(
+      [ids.analyst, ids.bot, ids.fetcher, ids.notifier, ids["alarm-notifier"]].sort(),
+    );
     for (const [id, fn] of Object.entries(functions)) {
       expect(fn.Properties.Runtime, id).toBe("nodejs24.x");
       expect(fn.Properties.Architectures, id).toEqual(["arm64"]);
@@ -196,7 +202,7 @@ describe("functions", () => {
   });
 
   it("take their timeouts from FUNCTION_TIMEOUT_SECONDS and set a memory size", () => {
-    for (const name of ["fetcher", "analyst", "notifier", "bot"] as const) {
+    for (const name of ["fetcher", "analyst", "notifier", "bot", "alarm-notifier"] as const) {
       expect(props(ids[name]).Timeout, name).toBe(FUNCTION_TIMEOUT_SECONDS[name]);
       expect(props(ids[name]).MemorySize, name).toBeGreaterThanOrEqual(128);
     }
@@ -204,7 +210,7 @@ describe("functions", () => {
 
   it("log to their own log group with a retention, with source maps and Powertools settings", () => {
     const logGroups = resourcesOf(synth.json, "AWS::Logs::LogGroup");
-    for (const name of ["fetcher", "analyst", "notifier", "bot"] as const) {
+    for (const name of ["fetcher", "analyst", "notifier", "bot", "alarm-notifier"] as const) {
       const fn = props(ids[name]);
       const logGroupId = ((fn.LoggingConfig as Props).LogGroup as { Ref: string }).Ref;
       expect(logGroups[logGroupId]?.Properties.RetentionInDays, name).toBeGreaterThan(0);

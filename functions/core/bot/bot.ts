@@ -21,6 +21,14 @@ import {
 } from "./replies";
 import type { TelegramCallbackQuery, TelegramMessage, TelegramUpdate } from "./update";
 
+/** What /status reports beyond the table: each DLQ's depth, and the alarms in ALARM. */
+export interface PipelineHealth {
+  /** Undefined depth: the queue could not be read (the adapter logs why). */
+  deadLetters: Array<{ queue: string; depth?: number }>;
+  /** Alarm ids in ALARM; undefined when unknown (locally, or unreadable). */
+  firingAlarms?: string[];
+}
+
 /** The bot's way back to Telegram: messages, and the answer that stops a button's spinner. */
 export interface BotReplier extends Messenger {
   answerCallback(callbackQueryId: string, text?: string): Promise<void>;
@@ -34,8 +42,8 @@ export interface BotContext {
   telegram: BotReplier;
   /** Chat ids allowed to talk to the bot; everyone else is ignored. */
   allowlist: ReadonlySet<string>;
-  /** Messages waiting in the analysis DLQ; undefined when unknown. */
-  dlqDepth: () => Promise<number | undefined>;
+  /** The dead-letter queues' depths and the alarms in ALARM, for /status; never throws. */
+  health: () => Promise<PipelineHealth>;
   clock: Clock;
   /** Waits out a short 429 while answering; absent means a 429 ends the reply. */
   sleep?: (ms: number) => Promise<void>;
@@ -72,14 +80,6 @@ async function reply(ctx: BotContext, chatId: string, html: string): Promise<Sen
   return outcome.kind;
 }
 
-async function safeDepth(ctx: BotContext): Promise<number | undefined> {
-  try {
-    return await ctx.dlqDepth();
-  } catch {
-    return undefined;
-  }
-}
-
 /** Runs one command and returns the HTML answer. */
 async function runCommand(command: BotCommand, chatId: string, ctx: BotContext): Promise<string> {
   const { config, store } = ctx;
@@ -100,9 +100,9 @@ async function runCommand(command: BotCommand, chatId: string, ctx: BotContext):
       return historyReply(command.symbol, config.timeframe, signals, command, config.timezone);
     }
     case "status": {
-      const [spend, dlqDepth, mutes, latest] = await Promise.all([
+      const [spend, health, mutes, latest] = await Promise.all([
         store.spend(localDay(now, config.timezone)),
-        safeDepth(ctx),
+        ctx.health(),
         store.mutes(now),
         Promise.all(
           config.watchlist.map(async ({ symbol }) => ({
@@ -111,7 +111,7 @@ async function runCommand(command: BotCommand, chatId: string, ctx: BotContext):
           })),
         ),
       ]);
-      return statusReply(config, { now, latest, dlqDepth, spend, mutes });
+      return statusReply(config, { now, latest, health, spend, mutes });
     }
     case "mute": {
       const until = now + command.durationMs;

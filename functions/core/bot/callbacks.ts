@@ -1,3 +1,5 @@
+import { isKnownSymbol } from "../symbols";
+
 /**
  * The inline buttons under an alert and the callback_data they carry. Telegram caps callback_data at
  * 64 bytes, so the data is a short `verb:SYMBOL[:duration]` string rather than JSON.
@@ -21,7 +23,8 @@ export const callbackData = (action: CallbackAction): string =>
 /** Reads callback_data back; undefined for anything this bot did not put on a button. */
 export function parseCallbackData(data: string | undefined): CallbackAction | undefined {
   const [verb, symbol, duration, ...rest] = (data ?? "").split(":");
-  if (!symbol || rest.length > 0 || !/^[A-Z0-9-]{1,25}$/.test(symbol)) return undefined;
+  // Anyone in an allowed chat can forge callback_data: only a symbol we know may reach the store.
+  if (!symbol || rest.length > 0 || !isKnownSymbol(symbol)) return undefined;
   if (verb === "history" && duration === undefined) return { kind: "history", symbol };
   const muteDuration = MUTE_BUTTON_DURATIONS.find((d) => d === duration);
   if (verb === "mute" && muteDuration) return { kind: "mute", symbol, duration: muteDuration };

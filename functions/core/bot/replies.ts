@@ -12,6 +12,7 @@ import {
 import type { DailySpend } from "../ports";
 import type { Signal } from "../signal";
 import { timeframeMs } from "../timeframes";
+import type { PipelineHealth } from "./bot";
 import { BOT_COMMANDS } from "./commands";
 
 /** The bot's answers as Telegram HTML; every value from outside is escaped, every answer fits 4096. */
@@ -88,10 +89,12 @@ const muteLines = (mutes: Map<string, number>, timezone: string) =>
 export interface StatusFacts {
   now: number;
   latest: { symbol: string; signal?: Signal }[];
-  dlqDepth?: number;
+  health: PipelineHealth;
   spend: DailySpend;
   mutes: Map<string, number>;
 }
+
+const capitalise = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 
 const usd = (value: number) => `$${value < 1 ? value.toFixed(4) : value.toFixed(2)}`;
 
@@ -103,16 +106,23 @@ export function statusReply(config: Config, facts: StatusFacts): string {
     const stale = facts.now - closeTime(signal) > staleAfterMs ? " ⚠️ stale" : "";
     return `${escapeHtml(symbol)}: last tick ${formatLocalTime(closeTime(signal), tz)} · ${signal.action} (${escapeHtml(truncate(analystLabel(signal), 40))})${stale}`;
   });
-  const dlq =
-    facts.dlqDepth === undefined
-      ? "Analysis DLQ: unknown"
-      : `Analysis DLQ: ${facts.dlqDepth} message${facts.dlqDepth === 1 ? "" : "s"}${facts.dlqDepth > 0 ? " ⚠️" : ""}`;
+  const dlqs = facts.health.deadLetters.map(({ queue, depth }) =>
+    depth === undefined
+      ? `${capitalise(queue)} DLQ: unknown`
+      : `${capitalise(queue)} DLQ: ${depth} message${depth === 1 ? "" : "s"}${depth > 0 ? " ⚠️" : ""}`,
+  );
+  const firing = facts.health.firingAlarms;
+  const alarms =
+    firing === undefined
+      ? []
+      : [firing.length ? `🚨 In ALARM: ${escapeHtml(firing.join(", "))}` : "Alarms: none firing"];
   const budget = config.analyst.dailyBudgetUsd;
   const share = budget > 0 ? ` (${Math.round((facts.spend.costUsd / budget) * 100)}%)` : "";
   return fitLines([
     `<b>Status</b> · ${formatLocalTime(facts.now, tz)}`,
     ...ticks,
-    dlq,
+    ...dlqs,
+    ...alarms,
     `LLM spend today (${facts.spend.day}): ${usd(facts.spend.costUsd)} of ${usd(budget)}${share} · ${facts.spend.calls} call${facts.spend.calls === 1 ? "" : "s"}`,
     ...muteLines(facts.mutes, tz),
   ]);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type BotContext, type BotReplier, handleUpdate } from "../../../functions/core/bot/bot";
+import {
+  type BotContext,
+  type BotReplier,
+  handleUpdate,
+  type PipelineHealth,
+} from "../../../functions/core/bot/bot";
 import { UpdateSchema } from "../../../functions/core/bot/update";
 import { parseConfig } from "../../../functions/core/config";
 import type { OutgoingMessage, SendOutcome } from "../../../functions/core/notify";
@@ -38,7 +43,16 @@ const config = parseConfig({
   alerts: { minConfidence: 0.7, cooldownMinutes: 240, quietHours: { from: "22:00", to: "07:00" } },
 });
 
-function setup(options: { allowlist?: string[]; dlqDepth?: () => Promise<number | undefined> } = {}) {
+const healthy: PipelineHealth = {
+  deadLetters: [
+    { queue: "analysis", depth: 0 },
+    { queue: "failed ticks", depth: 0 },
+    { queue: "notifier failures", depth: 0 },
+  ],
+  firingAlarms: [],
+};
+
+function setup(options: { allowlist?: string[]; health?: PipelineHealth } = {}) {
   const store = new InMemoryAlertStore();
   const telegram = new RecordingReplier();
   const ctx: BotContext = {
@@ -46,7 +60,7 @@ function setup(options: { allowlist?: string[]; dlqDepth?: () => Promise<number 
     store,
     telegram,
     allowlist: new Set(options.allowlist ?? [String(ALLOWED_CHAT), String(GROUP_CHAT)]),
-    dlqDepth: options.dlqDepth ?? (async () => 0),
+    health: async () => options.health ?? healthy,
     clock: { now: () => NOW },
   };
   const send = (update: unknown) => handleUpdate(UpdateSchema.parse(update), ctx);
@@ -161,8 +175,17 @@ describe("bot commands", () => {
     expect(text).not.toContain("HOLD");
   });
 
-  it("/status shows the last tick per watched symbol, the DLQ depth and today's LLM spend against the budget", async () => {
-    const { store, telegram, send } = setup({ dlqDepth: async () => 3 });
+  it("/status shows the last tick per watched symbol, each DLQ's depth, the alarms and today's LLM spend against the budget", async () => {
+    const { store, telegram, send } = setup({
+      health: {
+        deadLetters: [
+          { queue: "analysis", depth: 3 },
+          { queue: "failed ticks", depth: 1 },
+          { queue: "notifier failures", depth: 0 },
+        ],
+        firingAlarms: ["noTicks", "analysisDlq"],
+      },
+    });
     store.signals.push(hourly(14, { action: "HOLD", analyst: "gate", confidence: undefined, alert: false }));
     store.spent.set("2024-03-05", {
       day: "2024-03-05",
@@ -176,17 +199,17 @@ describe("bot commands", () => {
     expect(text).toContain("BTC-USD: last tick Tue 5 Mar 16:00 CET · HOLD (indicator gate)");
     expect(text).toContain("ETH-USD: no signal stored yet");
     expect(text).toContain("Analysis DLQ: 3 messages ⚠️");
+    expect(text).toContain("Failed ticks DLQ: 1 message ⚠️");
+    expect(text).toContain("Notifier failures DLQ: 0 messages");
+    expect(text).toContain("🚨 In ALARM: noTicks, analysisDlq");
     expect(text).toContain("LLM spend today (2024-03-05): $0.0123 of $0.5000 (2%) · 4 calls");
   });
 
-  it("/status says the DLQ depth is unknown when the queue cannot be read", async () => {
-    const { telegram, send } = setup({
-      dlqDepth: async () => {
-        throw new Error("AccessDenied");
-      },
-    });
+  it("/status says a DLQ depth is unknown when the queue cannot be read, and that no alarm fires", async () => {
+    const { telegram, send } = setup({ health: { deadLetters: [{ queue: "analysis" }], firingAlarms: [] } });
     await send(messageUpdate("/status"));
     expect(telegram.texts[0]).toContain("Analysis DLQ: unknown");
+    expect(telegram.texts[0]).toContain("Alarms: none firing");
   });
 
   it("/mute, /watchlist and /unmute change and show the symbol's mute", async () => {
@@ -269,5 +292,12 @@ describe("inline buttons", () => {
       reason: "unknown-button",
     });
     expect(telegram.answers[0]?.text).toContain("no longer supported");
+  });
+
+  it("refuses a forged mute button for a symbol it does not know, and stores no mute", async () => {
+    const { store, send } = setup();
+    for (const data of ["mute:NOPE-USD:24h", `mute:${"A".repeat(20)}:1h`, "history:DROP-TABLES"])
+      expect(await send(callbackUpdate(data))).toMatchObject({ kind: "ignored", reason: "unknown-button" });
+    expect(store.muted.size).toBe(0);
   });
 });
