@@ -8,6 +8,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { type BilledVerdict, BilledVerdictSchema } from "../core/billed-verdict";
 import type {
   AnalysisClaims,
   DailySpend,
@@ -17,17 +18,19 @@ import type {
   SignalReader,
   SignalWriter,
   SpendLedger,
+  VerdictStore,
 } from "../core/ports";
 import { type Signal, type SignalKey, SignalSchema } from "../core/signal";
 import type { Timeframe } from "../core/timeframes";
 import { parseOrThrow } from "../core/validation";
 import { dynamoDocumentClient } from "./aws-clients";
-import { SIGNALS_TABLE } from "./resource-definitions";
+import { ANALYSIS_QUEUE, SIGNALS_TABLE } from "./resource-definitions";
 
 /**
  * The signals table. One table, string keys (see README, "Signals table"):
  *   signal        pk SIGNAL#<symbol>#<tf>   sk <candleTime>        (+ gsi1/gsi2 keys when alert)
  *   claim         pk CLAIM#<symbol>#<tf>    sk <candleTime>        (LLM lease, TTL)
+ *   verdict       pk VERDICT#<symbol>#<tf>  sk <candleTime>        (billed LLM verdict, TTL)
  *   daily spend   pk SPEND                  sk <day>               (atomic counters)
  *   mute          pk MUTE                   sk <symbol>
  *   chat state    pk CHAT                   sk <chatId>
@@ -37,6 +40,11 @@ const INTERNAL_ATTRIBUTES = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk",
 
 const signalPk = (symbol: string, timeframe: string) => `SIGNAL#${symbol}#${timeframe}`;
 const keyOf = (key: SignalKey) => ({ pk: signalPk(key.symbol, key.timeframe), sk: key.candleTime });
+
+const verdictKeyOf = (key: SignalKey) => ({ pk: `VERDICT#${key.symbol}#${key.timeframe}`, sk: key.candleTime });
+
+/** A billed verdict must outlive every redelivery of its message: the queue's retention, and a day. */
+const VERDICT_TTL_SECONDS = (ANALYSIS_QUEUE.retentionDays + 1) * 86_400;
 
 const isConditionFailure = (error: unknown) =>
   error instanceof ConditionalCheckFailedException ||
@@ -51,7 +59,7 @@ export function signalFromItem(item: Record<string, unknown>): Signal {
 }
 
 export class DynamoStore
-  implements SignalWriter, SignalReader, AnalysisClaims, SpendLedger, Deliveries, Mutes
+  implements SignalWriter, SignalReader, AnalysisClaims, VerdictStore, SpendLedger, Deliveries, Mutes
 {
   constructor(
     private readonly tableName: string,
@@ -116,6 +124,28 @@ export class DynamoStore
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  async getVerdict(key: SignalKey): Promise<BilledVerdict | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: verdictKeyOf(key), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const { pk, sk, expiresAt: _, ...verdict } = Item;
+    return parseOrThrow(BilledVerdictSchema, verdict, `stored verdict ${String(pk)} ${String(sk)}`);
+  }
+
+  async putVerdict(key: SignalKey, verdict: BilledVerdict): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...verdictKeyOf(key),
+          ...verdict,
+          expiresAt: Math.floor(Date.now() / 1000) + VERDICT_TTL_SECONDS,
+        },
+      }),
+    );
   }
 
   async history(symbol: string, timeframe: Timeframe, range: HistoryRange = {}): Promise<Signal[]> {
