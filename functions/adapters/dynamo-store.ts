@@ -41,7 +41,10 @@ const INTERNAL_ATTRIBUTES = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk",
 const signalPk = (symbol: string, timeframe: string) => `SIGNAL#${symbol}#${timeframe}`;
 const keyOf = (key: SignalKey) => ({ pk: signalPk(key.symbol, key.timeframe), sk: key.candleTime });
 
-const verdictKeyOf = (key: SignalKey) => ({ pk: `VERDICT#${key.symbol}#${key.timeframe}`, sk: key.candleTime });
+const verdictKeyOf = (key: SignalKey) => ({
+  pk: `VERDICT#${key.symbol}#${key.timeframe}`,
+  sk: key.candleTime,
+});
 
 /** A billed verdict must outlive every redelivery of its message: the queue's retention, and a day. */
 const VERDICT_TTL_SECONDS = (ANALYSIS_QUEUE.retentionDays + 1) * 86_400;
@@ -49,6 +52,14 @@ const VERDICT_TTL_SECONDS = (ANALYSIS_QUEUE.retentionDays + 1) * 86_400;
 const isConditionFailure = (error: unknown) =>
   error instanceof ConditionalCheckFailedException ||
   (error as { name?: string } | undefined)?.name === "ConditionalCheckFailedException";
+
+const spendOf = (day: string, item: Record<string, unknown> | undefined): DailySpend => ({
+  day,
+  costUsd: Math.max(0, Number(item?.costUsd ?? 0)),
+  calls: Number(item?.calls ?? 0),
+  promptTokens: Number(item?.promptTokens ?? 0),
+  completionTokens: Number(item?.completionTokens ?? 0),
+});
 
 /** Strips storage keys and validates, so readers get exactly the public Signal record. */
 export function signalFromItem(item: Record<string, unknown>): Signal {
@@ -242,13 +253,31 @@ export class DynamoStore
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: "SPEND", sk: day }, ConsistentRead: true }),
     );
-    return {
-      day,
-      costUsd: Math.max(0, Number(Item?.costUsd ?? 0)),
-      calls: Number(Item?.calls ?? 0),
-      promptTokens: Number(Item?.promptTokens ?? 0),
-      completionTokens: Number(Item?.completionTokens ?? 0),
-    };
+    return spendOf(day, Item);
+  }
+
+  /** Every day's spend, oldest first: what the LLM calls cost, as the budget counted them. */
+  async spendByDay(): Promise<DailySpend[]> {
+    const items = await this.queryItems({
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": "SPEND" },
+      ConsistentRead: true,
+    });
+    return items.map((item) => spendOf(String(item.sk), item));
+  }
+
+  /** Every item of a query, following pages. */
+  private async queryItems(input: Omit<QueryCommandInput, "TableName">): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
   }
 
   async deliveredTo(key: SignalKey): Promise<Set<string>> {
@@ -304,21 +333,13 @@ export class DynamoStore
 
   async undeliverableChats(): Promise<Map<string, string>> {
     const chats = new Map<string, string>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": "CHAT" },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (typeof item.undeliverable === "string") chats.set(String(item.sk), item.undeliverable);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await this.queryItems({
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": "CHAT" },
+    });
+    for (const item of items) {
+      if (typeof item.undeliverable === "string") chats.set(String(item.sk), item.undeliverable);
+    }
     return chats;
   }
 
