@@ -28,12 +28,7 @@ import { analystDepsFromEnv } from "./wiring";
 /** The LLM, none (rules analyst), or a resolver the handler calls once (the key is read from SSM). */
 export type ModelSource = AnalystModel | undefined | (() => Promise<AnalystModel | undefined>);
 
-export type AnalystStore = SignalWriter &
-  SignalReader &
-  AnalysisClaims &
-  VerdictStore &
-  SpendLedger &
-  Mutes;
+export type AnalystStore = SignalWriter & SignalReader & AnalysisClaims & VerdictStore & SpendLedger & Mutes;
 
 export interface AnalystDeps {
   config: Config;
@@ -137,7 +132,9 @@ export function createAnalystHandler(deps: AnalystDeps) {
       try {
         request = parseAnalysisRequest(record.body);
       } catch (error) {
-        log.error(`analysis request rejected; ${afterFailure(delivery)}`, { error: (error as Error).message });
+        log.error(`analysis request rejected; ${afterFailure(delivery)}`, {
+          error: (error as Error).message,
+        });
         metrics.addMetric("RequestsRejected", MetricUnit.Count, 1);
         throw error;
       }

@@ -1,13 +1,13 @@
 import { decideAlert } from "./alert-policy";
 import type { AnalysisRequest } from "./analysis-request";
+import type { BilledVerdict } from "./billed-verdict";
 import { localDay } from "./calendar";
 import { fromTuple } from "./candles";
 import type { Config } from "./config";
 import { costUsd, estimateCallCost, priceFor } from "./cost";
+import { type Delivery, isLastDelivery } from "./delivery";
 import { evaluateGate, type Trigger } from "./gate";
 import { computeFeatures, type Features } from "./indicators";
-import type { BilledVerdict } from "./billed-verdict";
-import { type Delivery, isLastDelivery } from "./delivery";
 import type {
   AnalysisClaims,
   Clock,

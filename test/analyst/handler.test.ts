@@ -246,7 +246,9 @@ describe("analyst handler on the last delivery before the DLQ", () => {
   const messages = (lines: Array<Record<string, unknown>>) => lines.map((line) => String(line.message));
 
   beforeAll(async () => {
-    server = await startFakeServer(() => apiErrorReply(500, "server_error", null, "The server had an error."));
+    server = await startFakeServer(() =>
+      apiErrorReply(500, "server_error", null, "The server had an error."),
+    );
   });
   afterAll(() => server.close());
   beforeEach(async () => {

@@ -44,7 +44,9 @@ export async function startDynamoFaultProxy(dynaliteEndpoint: string): Promise<D
     const forwarded = await fetch(dynaliteEndpoint, {
       method: req.method,
       headers: Object.fromEntries(
-        Object.entries(req.headers).filter(([name]) => !["host", "connection", "content-length"].includes(name)),
+        Object.entries(req.headers).filter(
+          ([name]) => !["host", "connection", "content-length"].includes(name),
+        ),
       ) as Record<string, string>,
       body: raw,
     });

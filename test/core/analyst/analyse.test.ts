@@ -213,7 +213,10 @@ describe("analyse: the LLM", () => {
     });
     const request = requestFor(jumpCandles());
     const { store, ports, now } = setup(request, model);
-    const delivery = (receiveCount: number) => ({ ...context, delivery: { receiveCount, maxReceiveCount: 5 } });
+    const delivery = (receiveCount: number) => ({
+      ...context,
+      delivery: { receiveCount, maxReceiveCount: 5 },
+    });
     await expect(analyse(request, config(), ports, delivery(4))).rejects.toThrow(/500/);
     expect(store.signals).toHaveLength(0);
     const result = await analyse(request, config(), ports, delivery(5));

@@ -1,3 +1,4 @@
+import type { BilledVerdict } from "../../../functions/core/billed-verdict";
 import type {
   AnalysisClaims,
   DailySpend,
@@ -10,7 +11,6 @@ import type {
 } from "../../../functions/core/ports";
 import type { Signal, SignalKey } from "../../../functions/core/signal";
 import type { Timeframe } from "../../../functions/core/timeframes";
-import type { BilledVerdict } from "../../../functions/core/billed-verdict";
 import { InMemoryVerdicts } from "../../../local/backtest-store";
 import { InMemoryAlertStore } from "../../support/in-memory-alert-store";
 
@@ -20,7 +20,8 @@ const keyText = (key: SignalKey) => `${key.symbol}#${key.timeframe}#${key.candle
  * The analyst's ports in memory, with DynamoStore's semantics: conditional put, leased claims and a
  * daily spend counter that refuses a reservation past the budget.
  */
-export class InMemoryAnalystStore implements SignalWriter, SignalReader, AnalysisClaims, VerdictStore, SpendLedger, Mutes
+export class InMemoryAnalystStore
+  implements SignalWriter, SignalReader, AnalysisClaims, VerdictStore, SpendLedger, Mutes
 {
   /** Reads and mutes as the notifier's and bot's fake does them. */
   private readonly reader = new InMemoryAlertStore();
