@@ -5,8 +5,9 @@ import { DeadLetterQueue, EncryptedQueue } from "./encrypted-queue";
 
 /**
  * The queue between the fetcher and the analyst: one AnalysisRequest per symbol and candle close.
- * A message that fails maxReceiveCount times (bad body, repeated LLM errors) moves to the DLQ, whose
- * depth the bot's /status reports.
+ * A message that fails maxReceiveCount times moves to the DLQ, whose depth the bot's /status reports.
+ * The analyst reads the same ANALYSIS_QUEUE.maxReceiveCount: on that last delivery it stores a
+ * transient LLM failure as ABSTAIN `unavailable`, so only bodies it cannot parse (or store) get here.
  */
 export class AnalysisQueue extends Construct {
   readonly queue: EncryptedQueue;

@@ -54,7 +54,7 @@ const walkWith = (run: BacktestRun, model: AnalystModel | undefined) => {
       config: run.config,
       onStep: run.onStep ? (step) => run.onStep?.(step, total) : undefined,
     },
-    { signals: store, claims: store, spend: store, mutes: store, model },
+    { signals: store, claims: store, verdicts: store, spend: store, mutes: store, model },
   );
 };
 

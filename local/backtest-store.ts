@@ -1,8 +1,20 @@
 import type { AnalysisStore } from "../functions/core/analyse";
-import type { HistoryRange } from "../functions/core/ports";
+import type { BilledVerdict } from "../functions/core/billed-verdict";
+import type { HistoryRange, VerdictStore } from "../functions/core/ports";
 import type { Signal, SignalKey } from "../functions/core/signal";
 
 const keyText = (key: SignalKey) => `${key.symbol}#${key.timeframe}#${key.candleTime}`;
+
+/** Billed verdicts in memory, keyed by close, as DynamoStore keeps them until the signal is stored. */
+export class InMemoryVerdicts implements VerdictStore {
+  readonly byKey = new Map<string, BilledVerdict>();
+  async getVerdict(key: SignalKey) {
+    return this.byKey.get(keyText(key));
+  }
+  async putVerdict(key: SignalKey, verdict: BilledVerdict) {
+    this.byKey.set(keyText(key), verdict);
+  }
+}
 
 /**
  * The analyst's store ports in memory for one backtest walk, with DynamoStore's semantics
@@ -16,6 +28,7 @@ export class BacktestStore implements AnalysisStore {
   private readonly alerts: Signal[] = [];
   private readonly claims = new Map<string, { owner: string; leaseUntil: number }>();
   private readonly spent = new Map<string, number>();
+  private readonly verdicts = new InMemoryVerdicts();
 
   async getSignal(key: SignalKey) {
     return this.byKey.get(keyText(key));
@@ -62,6 +75,14 @@ export class BacktestStore implements AnalysisStore {
     if (held && held.owner !== owner && held.leaseUntil >= now) return false;
     this.claims.set(keyText(key), { owner, leaseUntil });
     return true;
+  }
+
+  getVerdict(key: SignalKey) {
+    return this.verdicts.getVerdict(key);
+  }
+
+  putVerdict(key: SignalKey, verdict: BilledVerdict) {
+    return this.verdicts.putVerdict(key, verdict);
   }
 
   async reserve(day: string, usd: number, budgetUsd: number) {

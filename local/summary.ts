@@ -21,7 +21,10 @@ export interface RunSummary {
   alerts: number;
   notified: number;
   llmCalls: number;
+  /** What the LLM calls cost, from the daily spend ledger the budget keeps. */
   llmCostUsd: number;
+  /** The sum of costUsd over the stored signals; less than llmCostUsd when a call was billed twice. */
+  signalsCostUsd: number;
   dlqDepth: number;
 }
 
@@ -32,7 +35,10 @@ const count = (values: string[]) =>
   }, {});
 
 /** What the run stored, read back from the table through the same store the CLI uses. */
-export async function summarise(pipeline: LocalPipeline, config: Config): Promise<RunSummary> {
+export async function summarise(
+  pipeline: Pick<LocalPipeline, "tableName" | "dlqUrl">,
+  config: Config,
+): Promise<RunSummary> {
   const store = new DynamoStore(pipeline.tableName);
   const perSymbol: RunSummary["symbols"] = [];
   const all: Signal[] = [];
@@ -56,10 +62,19 @@ export async function summarise(pipeline: LocalPipeline, config: Config): Promis
     alerts: all.filter((s) => s.alert).length,
     notified: all.filter((s) => s.notifiedAt).length,
     llmCalls: llm.filter((s) => s.tokens).length,
-    llmCostUsd: llm.reduce((sum, s) => sum + (s.costUsd ?? 0), 0),
+    llmCostUsd: (await store.spendByDay()).reduce((sum, day) => sum + day.costUsd, 0),
+    signalsCostUsd: llm.reduce((sum, s) => sum + (s.costUsd ?? 0), 0),
     dlqDepth,
   };
 }
+
+/** Half a millionth of a dollar: below it, the ledger and the signals agree up to rounding. */
+const COST_TOLERANCE_USD = 5e-7;
+
+const billedBeyondSignals = (summary: RunSummary) =>
+  summary.llmCostUsd - summary.signalsCostUsd > COST_TOLERANCE_USD
+    ? ` (only $${summary.signalsCostUsd.toFixed(4)} of it on stored signals: a call was billed twice)`
+    : "";
 
 const describeCounts = (counts: Record<string, number>) =>
   Object.entries(counts)
@@ -78,7 +93,7 @@ export async function printSummary(run: {
   const summary = await summarise(pipeline, config);
   const destination = hasTelegramToken() ? "sent to Telegram" : "printed above";
   const analyst = optionalEnv(OPENAI_KEY.envVar)
-    ? `${summary.llmCalls} LLM calls to ${config.analyst.model}, $${summary.llmCostUsd.toFixed(4)}`
+    ? `${summary.llmCalls} LLM calls to ${config.analyst.model}, $${summary.llmCostUsd.toFixed(4)}${billedBeyondSignals(summary)}`
     : "0 LLM calls: the rules analyst decided (set OPENAI_API_KEY to ask GPT)";
   const { totals } = pipeline;
   log("");

@@ -8,6 +8,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { type BilledVerdict, BilledVerdictSchema } from "../core/billed-verdict";
 import type {
   AnalysisClaims,
   DailySpend,
@@ -17,17 +18,19 @@ import type {
   SignalReader,
   SignalWriter,
   SpendLedger,
+  VerdictStore,
 } from "../core/ports";
 import { type Signal, type SignalKey, SignalSchema } from "../core/signal";
 import type { Timeframe } from "../core/timeframes";
 import { parseOrThrow } from "../core/validation";
 import { dynamoDocumentClient } from "./aws-clients";
-import { SIGNALS_TABLE } from "./resource-definitions";
+import { ANALYSIS_QUEUE, SIGNALS_TABLE } from "./resource-definitions";
 
 /**
  * The signals table. One table, string keys (see README, "Signals table"):
  *   signal        pk SIGNAL#<symbol>#<tf>   sk <candleTime>        (+ gsi1/gsi2 keys when alert)
  *   claim         pk CLAIM#<symbol>#<tf>    sk <candleTime>        (LLM lease, TTL)
+ *   verdict       pk VERDICT#<symbol>#<tf>  sk <candleTime>        (billed LLM verdict, TTL)
  *   daily spend   pk SPEND                  sk <day>               (atomic counters)
  *   mute          pk MUTE                   sk <symbol>
  *   chat state    pk CHAT                   sk <chatId>
@@ -38,9 +41,25 @@ const INTERNAL_ATTRIBUTES = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk",
 const signalPk = (symbol: string, timeframe: string) => `SIGNAL#${symbol}#${timeframe}`;
 const keyOf = (key: SignalKey) => ({ pk: signalPk(key.symbol, key.timeframe), sk: key.candleTime });
 
+const verdictKeyOf = (key: SignalKey) => ({
+  pk: `VERDICT#${key.symbol}#${key.timeframe}`,
+  sk: key.candleTime,
+});
+
+/** A billed verdict must outlive every redelivery of its message: the queue's retention, and a day. */
+const VERDICT_TTL_SECONDS = (ANALYSIS_QUEUE.retentionDays + 1) * 86_400;
+
 const isConditionFailure = (error: unknown) =>
   error instanceof ConditionalCheckFailedException ||
   (error as { name?: string } | undefined)?.name === "ConditionalCheckFailedException";
+
+const spendOf = (day: string, item: Record<string, unknown> | undefined): DailySpend => ({
+  day,
+  costUsd: Math.max(0, Number(item?.costUsd ?? 0)),
+  calls: Number(item?.calls ?? 0),
+  promptTokens: Number(item?.promptTokens ?? 0),
+  completionTokens: Number(item?.completionTokens ?? 0),
+});
 
 /** Strips storage keys and validates, so readers get exactly the public Signal record. */
 export function signalFromItem(item: Record<string, unknown>): Signal {
@@ -51,7 +70,7 @@ export function signalFromItem(item: Record<string, unknown>): Signal {
 }
 
 export class DynamoStore
-  implements SignalWriter, SignalReader, AnalysisClaims, SpendLedger, Deliveries, Mutes
+  implements SignalWriter, SignalReader, AnalysisClaims, VerdictStore, SpendLedger, Deliveries, Mutes
 {
   constructor(
     private readonly tableName: string,
@@ -116,6 +135,28 @@ export class DynamoStore
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  async getVerdict(key: SignalKey): Promise<BilledVerdict | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: verdictKeyOf(key), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const { pk, sk, expiresAt: _, ...verdict } = Item;
+    return parseOrThrow(BilledVerdictSchema, verdict, `stored verdict ${String(pk)} ${String(sk)}`);
+  }
+
+  async putVerdict(key: SignalKey, verdict: BilledVerdict): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...verdictKeyOf(key),
+          ...verdict,
+          expiresAt: Math.floor(Date.now() / 1000) + VERDICT_TTL_SECONDS,
+        },
+      }),
+    );
   }
 
   async history(symbol: string, timeframe: Timeframe, range: HistoryRange = {}): Promise<Signal[]> {
@@ -212,13 +253,31 @@ export class DynamoStore
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: "SPEND", sk: day }, ConsistentRead: true }),
     );
-    return {
-      day,
-      costUsd: Math.max(0, Number(Item?.costUsd ?? 0)),
-      calls: Number(Item?.calls ?? 0),
-      promptTokens: Number(Item?.promptTokens ?? 0),
-      completionTokens: Number(Item?.completionTokens ?? 0),
-    };
+    return spendOf(day, Item);
+  }
+
+  /** Every day's spend, oldest first: what the LLM calls cost, as the budget counted them. */
+  async spendByDay(): Promise<DailySpend[]> {
+    const items = await this.queryItems({
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": "SPEND" },
+      ConsistentRead: true,
+    });
+    return items.map((item) => spendOf(String(item.sk), item));
+  }
+
+  /** Every item of a query, following pages. */
+  private async queryItems(input: Omit<QueryCommandInput, "TableName">): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
   }
 
   async deliveredTo(key: SignalKey): Promise<Set<string>> {
@@ -274,21 +333,13 @@ export class DynamoStore
 
   async undeliverableChats(): Promise<Map<string, string>> {
     const chats = new Map<string, string>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": "CHAT" },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        if (typeof item.undeliverable === "string") chats.set(String(item.sk), item.undeliverable);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await this.queryItems({
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": "CHAT" },
+    });
+    for (const item of items) {
+      if (typeof item.undeliverable === "string") chats.set(String(item.sk), item.undeliverable);
+    }
     return chats;
   }
 

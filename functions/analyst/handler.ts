@@ -2,11 +2,21 @@ import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-p
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { BUDGET_ABSTAINS_METRIC, FUNCTION_TIMEOUT_SECONDS } from "../adapters/resource-definitions";
+import { z } from "zod";
+import { ANALYSIS_QUEUE, BUDGET_ABSTAINS_METRIC, FUNCTION_TIMEOUT_SECONDS } from "../adapters/resource-definitions";
 import { AnalysisInProgressError, type AnalysisResult, analyse, storePorts } from "../core/analyse";
 import { type AnalysisRequest, AnalysisRequestSchema } from "../core/analysis-request";
 import type { Config } from "../core/config";
-import type { AnalysisClaims, Clock, Mutes, SignalReader, SignalWriter, SpendLedger } from "../core/ports";
+import { afterFailure, type Delivery } from "../core/delivery";
+import type {
+  AnalysisClaims,
+  Clock,
+  Mutes,
+  SignalReader,
+  SignalWriter,
+  SpendLedger,
+  VerdictStore,
+} from "../core/ports";
 import { isKnownSymbol } from "../core/symbols";
 import { parseJson, parseOrThrow, ValidationError } from "../core/validation";
 import type { AnalystModel } from "../core/verdict";
@@ -18,7 +28,7 @@ import { analystDepsFromEnv } from "./wiring";
 /** The LLM, none (rules analyst), or a resolver the handler calls once (the key is read from SSM). */
 export type ModelSource = AnalystModel | undefined | (() => Promise<AnalystModel | undefined>);
 
-export type AnalystStore = SignalWriter & SignalReader & AnalysisClaims & SpendLedger & Mutes;
+export type AnalystStore = SignalWriter & SignalReader & AnalysisClaims & VerdictStore & SpendLedger & Mutes;
 
 export interface AnalystDeps {
   config: Config;
@@ -28,6 +38,16 @@ export interface AnalystDeps {
   clock: Clock;
   /** How long an LLM claim holds; defaults to the function timeout. */
   leaseMs?: number;
+  /** The queue's redrive maxReceiveCount; defaults to the one the stack sets on the queue. */
+  maxReceiveCount?: number;
+}
+
+const ReceiveCount = z.coerce.number().int().min(1);
+
+/** Where this record is in the redrive policy; Lambda always sets the count, 1 if it ever did not. */
+function deliveryOf(record: SQSRecord, maxReceiveCount: number): Delivery {
+  const parsed = ReceiveCount.safeParse(record.attributes.ApproximateReceiveCount);
+  return { receiveCount: parsed.success ? parsed.data : 1, maxReceiveCount };
 }
 
 /** Parses one message body; a bad one is rejected with the field and value named. */
@@ -83,10 +103,13 @@ function report(result: AnalysisResult, log: Logger): void {
 /**
  * The analyst: one SQS batch of AnalysisRequests → one stored Signal each. A record that fails
  * (malformed, or a transient LLM error) is reported alone in batchItemFailures; SQS retries it and,
- * after maxReceiveCount, moves it to the DLQ. The others are not held back.
+ * after maxReceiveCount, moves it to the DLQ. The others are not held back. On the last delivery a
+ * transient LLM error is stored as ABSTAIN `unavailable` instead, so only what cannot be parsed (or
+ * stored) reaches the DLQ.
  */
 export function createAnalystHandler(deps: AnalystDeps) {
   const leaseMs = deps.leaseMs ?? FUNCTION_TIMEOUT_SECONDS.analyst * 1000;
+  const maxReceiveCount = deps.maxReceiveCount ?? ANALYSIS_QUEUE.maxReceiveCount;
   let resolving: Promise<AnalystModel | undefined> | undefined;
   const resolveModel = (): Promise<AnalystModel | undefined> => {
     const source = deps.model;
@@ -104,21 +127,29 @@ export function createAnalystHandler(deps: AnalystDeps) {
     const ports = storePorts(deps.store, model, deps.clock);
 
     const handleRecord = async (record: SQSRecord): Promise<void> => {
-      const log = logger.createChild({ persistentKeys: { messageId: record.messageId } });
+      const delivery = deliveryOf(record, maxReceiveCount);
+      const log = logger.createChild({
+        persistentKeys: { messageId: record.messageId, receiveCount: delivery.receiveCount },
+      });
       let request: AnalysisRequest;
       try {
         request = parseAnalysisRequest(record.body);
       } catch (error) {
-        log.error("analysis request rejected", { error: (error as Error).message });
+        log.error(`analysis request rejected; ${afterFailure(delivery)}`, {
+          error: (error as Error).message,
+        });
         metrics.addMetric("RequestsRejected", MetricUnit.Count, 1);
         throw error;
       }
       log.appendPersistentKeys({ symbol: request.symbol });
       try {
-        report(await analyse(request, deps.config, ports, { deliveryId: record.messageId, leaseMs }), log);
+        const context = { deliveryId: record.messageId, leaseMs, delivery };
+        report(await analyse(request, deps.config, ports, context), log);
       } catch (error) {
-        if (error instanceof AnalysisInProgressError) log.info("another delivery is analysing this candle");
-        else log.warn("analysis failed; SQS will retry", { error: (error as Error).message });
+        const next = afterFailure(delivery);
+        if (error instanceof AnalysisInProgressError)
+          log.info(`another delivery is analysing this candle; ${next}`);
+        else log.warn(`analysis failed; ${next}`, { error: (error as Error).message });
         throw error;
       }
     };

@@ -1,12 +1,22 @@
 import { decideAlert } from "./alert-policy";
 import type { AnalysisRequest } from "./analysis-request";
+import type { BilledVerdict } from "./billed-verdict";
 import { localDay } from "./calendar";
 import { fromTuple } from "./candles";
 import type { Config } from "./config";
 import { costUsd, estimateCallCost, priceFor } from "./cost";
+import { type Delivery, isLastDelivery } from "./delivery";
 import { evaluateGate, type Trigger } from "./gate";
 import { computeFeatures, type Features } from "./indicators";
-import type { AnalysisClaims, Clock, Mutes, SignalReader, SignalWriter, SpendLedger } from "./ports";
+import type {
+  AnalysisClaims,
+  Clock,
+  Mutes,
+  SignalReader,
+  SignalWriter,
+  SpendLedger,
+  VerdictStore,
+} from "./ports";
 import { buildPrompt } from "./prompt";
 import { rulesVerdict } from "./rules-analyst";
 import { isoTime, type Signal, type SignalKey, signalKeyOf } from "./signal";
@@ -23,6 +33,7 @@ import {
 export interface AnalysisPorts {
   signals: SignalWriter & Pick<SignalReader, "history" | "lastAlert">;
   claims: AnalysisClaims;
+  verdicts: VerdictStore;
   spend: Pick<SpendLedger, "reserve" | "settle">;
   mutes: Pick<Mutes, "mutes">;
   /** The LLM; undefined means the rules analyst. */
@@ -33,6 +44,7 @@ export interface AnalysisPorts {
 /** Everything a store must implement to serve all the store ports (DynamoStore does). */
 export type AnalysisStore = AnalysisPorts["signals"] &
   AnalysisClaims &
+  VerdictStore &
   AnalysisPorts["spend"] &
   AnalysisPorts["mutes"];
 
@@ -44,6 +56,7 @@ export const storePorts = (
 ): AnalysisPorts => ({
   signals: store,
   claims: store,
+  verdicts: store,
   spend: store,
   mutes: store,
   model,
@@ -55,6 +68,8 @@ export interface AnalysisContext {
   deliveryId: string;
   /** How long the claim holds: the function timeout, so a crashed delivery's claim expires. */
   leaseMs: number;
+  /** The message's place in its redrive policy; absent (a backtest) means never the last. */
+  delivery?: Delivery;
 }
 
 /** Closes kept on an alert for its chart. */
@@ -81,7 +96,7 @@ export class AnalysisInProgressError extends Error {
 }
 
 type Judgement = Pick<Signal, "action" | "confidence" | "reasons" | "horizon" | "analyst"> &
-  Partial<Pick<Signal, "model" | "promptVersion" | "tokens" | "costUsd">> & {
+  Partial<Pick<Signal, "model" | "promptVersion" | "tokens" | "costUsd" | "error">> & {
     llmCalled: boolean;
     unavailable?: { reason: AbstainReason; message: string };
   };
@@ -95,7 +110,11 @@ const fromVerdict = (verdict: Verdict): Pick<Signal, "action" | "confidence" | "
 
 const roundUsd = (usd: number) => Number(usd.toFixed(8));
 
-/** Asks the LLM under a claim and the daily budget; every failure that retrying cannot fix is ABSTAIN. */
+/**
+ * Asks the LLM under a claim and the daily budget; every failure that retrying cannot fix is ABSTAIN,
+ * and so is a transient one on the message's last delivery. A verdict already billed for this close
+ * (its signal write failed) is reused: one call, one cost, one verdict.
+ */
 async function askModel(
   model: AnalystModel,
   request: AnalysisRequest,
@@ -108,6 +127,8 @@ async function askModel(
 ): Promise<Judgement> {
   const key = signalKeyOf(request);
   const analyst = config.analyst;
+  const billed = await ports.verdicts.getVerdict(key);
+  if (billed) return { ...billed, llmCalled: false };
   if (!(await ports.claims.claim(key, context.deliveryId, now + context.leaseMs, now)))
     throw new AnalysisInProgressError(key);
 
@@ -155,17 +176,25 @@ async function askModel(
     });
   } catch (error) {
     await ports.spend.settle(day, -estimate, { prompt: 0, completion: 0 });
+    const message = (error as Error).message;
     if (error instanceof ModelUnavailableError)
-      return abstain(error.reason, { unavailable: { reason: error.reason, message: error.message } });
-    throw error; // rate limit, 5xx, timeout: SQS redelivers
+      return abstain(error.reason, { error: message, unavailable: { reason: error.reason, message } });
+    // Rate limit, 5xx, timeout: SQS redelivers, unless this is the last delivery before the DLQ.
+    if (isLastDelivery(context.delivery))
+      return abstain("unavailable", { error: message, unavailable: { reason: "unavailable", message } });
+    throw error;
   }
   const tokens: TokenUsage = completion.usage ?? { prompt: 0, completion: 0 };
   const cost = roundUsd(costUsd(tokens, price));
-  await ports.spend.settle(day, cost - estimate, tokens);
-  const billed = { tokens, costUsd: cost, llmCalled: true };
   const outcome = readVerdict(completion);
-  if (outcome.kind === "abstain") return abstain(outcome.reason, billed);
-  return { ...llm, ...billed, ...fromVerdict(outcome.verdict) };
+  const verdict: BilledVerdict =
+    outcome.kind === "abstain"
+      ? { ...llm, action: "ABSTAIN", reasons: [outcome.reason], tokens, costUsd: cost }
+      : { ...llm, ...fromVerdict(outcome.verdict), tokens, costUsd: cost };
+  // Stored before the spend is settled and the signal written: a retry after either fails reuses it.
+  await ports.verdicts.putVerdict(key, verdict);
+  await ports.spend.settle(day, cost - estimate, tokens);
+  return { ...verdict, llmCalled: true };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { AnalysisRequest } from "./analysis-request";
+import type { BilledVerdict } from "./billed-verdict";
 import type { Candle } from "./candles";
 import type { Signal, SignalKey } from "./signal";
 import type { Timeframe } from "./timeframes";
@@ -48,6 +49,12 @@ export interface AnalysisClaims {
    * holds an unexpired lease, so two concurrent deliveries never both call the LLM.
    */
   claim(key: SignalKey, owner: string, leaseUntil: number, now: number): Promise<boolean>;
+}
+
+/** Billed LLM verdicts by close, kept until the signal is stored, so a retry is never billed twice. */
+export interface VerdictStore {
+  getVerdict(key: SignalKey): Promise<BilledVerdict | undefined>;
+  putVerdict(key: SignalKey, verdict: BilledVerdict): Promise<void>;
 }
 
 export interface HistoryRange {

@@ -34,6 +34,8 @@ export const SignalSchema = z.object({
     .object({ prompt: z.number().int().nonnegative(), completion: z.number().int().nonnegative() })
     .optional(),
   costUsd: z.number().nonnegative().optional(),
+  /** For an ABSTAIN the LLM caused (`unavailable`, `quota`, `auth`, `rejected`): its last error. */
+  error: z.string().optional(),
   indicators: z.record(z.string(), z.number().nullable()),
   triggers: z.array(z.string()).default([]),
   provider: z.string().min(1),

@@ -28,6 +28,8 @@ export const ABSTAIN_REASONS = [
   "quota",
   "auth",
   "rejected",
+  /** The LLM failed transiently on every delivery the queue allows (the error is on the signal). */
+  "unavailable",
 ] as const;
 export type AbstainReason = (typeof ABSTAIN_REASONS)[number];
 

@@ -1,3 +1,4 @@
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Signal } from "../../functions/core/signal";
 import { startTestTable } from "../support/emulators";
@@ -69,6 +70,43 @@ describe("DynamoStore on dynalite", () => {
     const spend = await table.store.spend("2024-03-01");
     expect(spend.costUsd).toBeCloseTo(0.5);
     expect(spend).toMatchObject({ calls: 2, promptTokens: 500, completionTokens: 80 });
+  });
+
+  it("keeps a billed verdict apart from the signals, and rejects a stored one that lost a field", async () => {
+    const key = at(20);
+    const verdict = {
+      action: "SELL" as const,
+      confidence: 0.7,
+      reasons: ["overbought", "fading volume"],
+      horizon: "hours",
+      analyst: "llm" as const,
+      model: "gpt-4o-mini",
+      promptVersion: "analyst-v2",
+      tokens: { prompt: 480, completion: 42 },
+      costUsd: 0.0001,
+    };
+    expect(await table.store.getVerdict(key)).toBeUndefined();
+    await table.store.putVerdict(key, verdict);
+    expect(await table.store.getVerdict(key)).toEqual(verdict);
+    expect(await table.store.getSignal(key)).toBeUndefined();
+    await table.documentClient.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { pk: "VERDICT#BTC-USD#1h", sk: key.candleTime },
+        UpdateExpression: "REMOVE costUsd",
+      }),
+    );
+    await expect(table.store.getVerdict(key)).rejects.toThrow(/costUsd = missing/);
+  });
+
+  it("sums the spend of every day", async () => {
+    await table.store.reserve("2030-01-01", 0.25, 1);
+    await table.store.reserve("2030-01-02", 0.5, 1);
+    const days = (await table.store.spendByDay()).filter((d) => d.day.startsWith("2030-"));
+    expect(days.map((d) => [d.day, d.costUsd, d.calls])).toEqual([
+      ["2030-01-01", 0.25, 1],
+      ["2030-01-02", 0.5, 1],
+    ]);
   });
 
   it("lets one claim hold a lease until it expires", async () => {

@@ -1,6 +1,6 @@
-import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { OpenAiAnalyst } from "../../functions/adapters/openai-analyst";
+import { ANALYSIS_QUEUE } from "../../functions/adapters/resource-definitions";
 import {
   type AnalystDeps,
   createAnalystHandler,
@@ -11,9 +11,11 @@ import type { AnalysisRequest } from "../../functions/core/analysis-request";
 import { type ConfigInput, parseConfig } from "../../functions/core/config";
 import type { AnalystModel, ModelCompletion, ModelRequest } from "../../functions/core/verdict";
 import { HOUR, jumpCandles, quietCandles, requestFor } from "../core/analyst/series";
+import { captureLogs } from "../support/capture-logs";
 import { startTestTable } from "../support/emulators";
 import { type FakeServer, startFakeServer } from "../support/http-server";
 import { apiErrorReply, chatCompletionBody } from "./chat-completions";
+import { eventOf, failures, record } from "./sqs-records";
 
 const VERDICT = {
   action: "BUY",
@@ -53,27 +55,6 @@ class CountingModel implements AnalystModel {
     return answer();
   }
 }
-
-let sequence = 0;
-const record = (body: string, messageId = `message-${++sequence}`): SQSRecord => ({
-  messageId,
-  receiptHandle: `receipt-${messageId}`,
-  body,
-  attributes: {
-    ApproximateReceiveCount: "1",
-    SentTimestamp: "1709300000000",
-    SenderId: "test",
-    ApproximateFirstReceiveTimestamp: "1709300000000",
-  },
-  messageAttributes: {},
-  md5OfBody: "",
-  eventSource: "aws:sqs",
-  eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:analysis",
-  awsRegion: "us-east-1",
-});
-const eventOf = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
-const failures = (response: { batchItemFailures: Array<{ itemIdentifier: string }> }) =>
-  response.batchItemFailures.map((f) => f.itemIdentifier).sort();
 
 describe("analyst handler on dynalite", () => {
   let table: Awaited<ReturnType<typeof startTestTable>>;
@@ -247,6 +228,68 @@ describe("analyst handler with the OpenAI adapter on a Chat Completions server",
     expect(server.requests).toHaveLength(1);
     expect(await table.store.getSignal(jump)).toBeUndefined();
     expect((await table.store.spend(day)).costUsd).toBeCloseTo(0, 9);
+  });
+});
+
+describe("analyst handler on the last delivery before the DLQ", () => {
+  let table: Awaited<ReturnType<typeof startTestTable>>;
+  let server: FakeServer;
+  const jump = requestFor(jumpCandles());
+  const now = Date.parse(jump.candleTime) + HOUR + 5_000;
+  const handler = () =>
+    createAnalystHandler({
+      config: parseConfig({}),
+      store: table.store,
+      model: new OpenAiAnalyst({ apiKey: "sk-test", baseURL: `${server.url}/v1`, timeoutMs: 2_000 }),
+      clock: { now: () => now },
+    });
+  const messages = (lines: Array<Record<string, unknown>>) => lines.map((line) => String(line.message));
+
+  beforeAll(async () => {
+    server = await startFakeServer(() =>
+      apiErrorReply(500, "server_error", null, "The server had an error."),
+    );
+  });
+  afterAll(() => server.close());
+  beforeEach(async () => {
+    table = await startTestTable();
+  });
+  afterEach(() => table.close());
+
+  it("retries an LLM 500 until the last delivery, then stores ABSTAIN unavailable with the error", async () => {
+    const analyst = handler();
+    const body = JSON.stringify(jump);
+    const { lines } = await captureLogs(async () => {
+      for (let count = 1; count < ANALYSIS_QUEUE.maxReceiveCount; count++)
+        expect(failures(await analyst(eventOf(record(body, "m-500", count))))).toEqual(["m-500"]);
+      const last = record(body, "m-500", ANALYSIS_QUEUE.maxReceiveCount);
+      expect(failures(await analyst(eventOf(last)))).toEqual([]);
+    });
+    expect(await table.store.getSignal(jump)).toMatchObject({
+      action: "ABSTAIN",
+      reasons: ["unavailable"],
+      error: expect.stringContaining("The server had an error"),
+      alert: false,
+    });
+    const said = messages(lines);
+    expect(said.filter((m) => m === "analysis failed; SQS will retry")).toHaveLength(
+      ANALYSIS_QUEUE.maxReceiveCount - 1,
+    );
+    expect(said).toContain("LLM unavailable: signal stored as ABSTAIN, not retried");
+    expect(said.some((m) => m.includes("moving to the DLQ"))).toBe(false);
+  });
+
+  it("says a message that cannot be parsed is moving to the DLQ on its last delivery", async () => {
+    const analyst = handler();
+    const { lines } = await captureLogs(async () => {
+      await analyst(eventOf(record("{not json", "bad-1", 1)));
+      await analyst(eventOf(record("{not json", "bad-5", ANALYSIS_QUEUE.maxReceiveCount)));
+    });
+    const rejected = lines.filter((line) => String(line.message).startsWith("analysis request rejected"));
+    expect(rejected.map((line) => [line.messageId, line.message])).toEqual([
+      ["bad-1", "analysis request rejected; SQS will retry"],
+      ["bad-5", "analysis request rejected; moving to the DLQ"],
+    ]);
   });
 });
 

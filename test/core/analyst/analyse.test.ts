@@ -207,6 +207,58 @@ describe("analyse: the LLM", () => {
     expect((await store.spend(day(now))).costUsd).toBeCloseTo(0, 12);
   });
 
+  it("stores ABSTAIN unavailable, naming the error, when the last delivery fails transiently", async () => {
+    const model = new ScriptedModel(() => {
+      throw new Error("500 The server had an error");
+    });
+    const request = requestFor(jumpCandles());
+    const { store, ports, now } = setup(request, model);
+    const delivery = (receiveCount: number) => ({
+      ...context,
+      delivery: { receiveCount, maxReceiveCount: 5 },
+    });
+    await expect(analyse(request, config(), ports, delivery(4))).rejects.toThrow(/500/);
+    expect(store.signals).toHaveLength(0);
+    const result = await analyse(request, config(), ports, delivery(5));
+    expect(result).toMatchObject({ status: "stored", unavailable: { reason: "unavailable" } });
+    expect(store.signals).toEqual([
+      expect.objectContaining({
+        action: "ABSTAIN",
+        reasons: ["unavailable"],
+        error: "500 The server had an error",
+        analyst: "llm",
+        alert: false,
+      }),
+    ]);
+    expect(model.requests).toHaveLength(2);
+    expect((await store.spend(day(now))).costUsd).toBeCloseTo(0, 12);
+  });
+
+  it("reuses the verdict billed on an earlier delivery: one call, one cost, the same verdict", async () => {
+    let calls = 0;
+    const model = new ScriptedModel(() =>
+      completion(++calls === 1 ? BUY : { ...BUY, action: "SELL", confidence: 0.9 }),
+    );
+    const request = requestFor(jumpCandles());
+    const { store, ports, now } = setup(request, model);
+    const failingPut = {
+      ...ports,
+      signals: Object.assign(Object.create(store), {
+        putSignal: async () => {
+          throw new Error("ProvisionedThroughputExceededException");
+        },
+      }),
+    };
+    await expect(analyse(request, config(), failingPut, context)).rejects.toThrow(/Throughput/);
+    const billed = (await store.spend(day(now))).costUsd;
+    expect(billed).toBeGreaterThan(0);
+    const result = await analyse(request, config(), ports, context);
+    expect(result).toMatchObject({ status: "stored", llmCalled: false });
+    expect(model.requests).toHaveLength(1);
+    expect(store.signals[0]).toMatchObject({ action: "BUY", confidence: 0.8, costUsd: billed });
+    expect((await store.spend(day(now))).costUsd).toBeCloseTo(billed, 12);
+  });
+
   it("does not call the model while another delivery holds the claim", async () => {
     const model = new ScriptedModel();
     const request = requestFor(jumpCandles());

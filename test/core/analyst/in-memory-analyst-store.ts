@@ -1,3 +1,4 @@
+import type { BilledVerdict } from "../../../functions/core/billed-verdict";
 import type {
   AnalysisClaims,
   DailySpend,
@@ -6,9 +7,11 @@ import type {
   SignalReader,
   SignalWriter,
   SpendLedger,
+  VerdictStore,
 } from "../../../functions/core/ports";
 import type { Signal, SignalKey } from "../../../functions/core/signal";
 import type { Timeframe } from "../../../functions/core/timeframes";
+import { InMemoryVerdicts } from "../../../local/backtest-store";
 import { InMemoryAlertStore } from "../../support/in-memory-alert-store";
 
 const keyText = (key: SignalKey) => `${key.symbol}#${key.timeframe}#${key.candleTime}`;
@@ -17,13 +20,16 @@ const keyText = (key: SignalKey) => `${key.symbol}#${key.timeframe}#${key.candle
  * The analyst's ports in memory, with DynamoStore's semantics: conditional put, leased claims and a
  * daily spend counter that refuses a reservation past the budget.
  */
-export class InMemoryAnalystStore implements SignalWriter, SignalReader, AnalysisClaims, SpendLedger, Mutes {
+export class InMemoryAnalystStore
+  implements SignalWriter, SignalReader, AnalysisClaims, VerdictStore, SpendLedger, Mutes
+{
   /** Reads and mutes as the notifier's and bot's fake does them. */
   private readonly reader = new InMemoryAlertStore();
   readonly signals: Signal[] = this.reader.signals;
   readonly expiresAt = new Map<string, number | undefined>();
   readonly claims = new Map<string, { owner: string; leaseUntil: number }>();
   readonly ledger = new Map<string, DailySpend>();
+  readonly verdicts = new InMemoryVerdicts();
 
   /** By key, so a long replay (the benchmark) finds a signal without scanning them all. */
   private readonly byKey = new Map<string, Signal>();
@@ -45,6 +51,13 @@ export class InMemoryAnalystStore implements SignalWriter, SignalReader, Analysi
     if (held && held.owner !== owner && held.leaseUntil >= now) return false;
     this.claims.set(keyText(key), { owner, leaseUntil });
     return true;
+  }
+
+  getVerdict(key: SignalKey) {
+    return this.verdicts.getVerdict(key);
+  }
+  putVerdict(key: SignalKey, verdict: BilledVerdict) {
+    return this.verdicts.putVerdict(key, verdict);
   }
 
   private day(day: string): DailySpend {

@@ -15,7 +15,7 @@ const walk = (series: readonly Candle[]) => {
   const store = new BacktestStore();
   return walkForward(
     { symbol: "BTC-USD", timeframe: "1h", candles: series, config },
-    { signals: store, claims: store, spend: store, mutes: store },
+    { signals: store, claims: store, verdicts: store, spend: store, mutes: store },
   );
 };
 

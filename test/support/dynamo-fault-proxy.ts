@@ -1,0 +1,68 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** One DynamoDB JSON request as the proxy sees it: the operation and its parsed body. */
+export interface DynamoCall {
+  target: string;
+  body: { TableName?: string; Item?: Record<string, { S?: string }>; Key?: Record<string, { S?: string }> };
+}
+
+export interface DynamoFaultProxy {
+  /** Point a DynamoDB client here: requests go on to dynalite unless `fails` picks them. */
+  endpoint: string;
+  /** Which requests to answer with a throttling error instead of forwarding; none by default. */
+  fails: (call: DynamoCall) => boolean;
+  /** How many requests were answered with the error. */
+  failed: number;
+  close(): Promise<void>;
+}
+
+const THROTTLED = {
+  __type: "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+  message: "The level of configured provisioned throughput for the table was exceeded.",
+};
+
+/** A small HTTP proxy in front of dynalite that fails chosen requests exactly as DynamoDB throttles. */
+export async function startDynamoFaultProxy(dynaliteEndpoint: string): Promise<DynamoFaultProxy> {
+  const proxy: DynamoFaultProxy = {
+    endpoint: "",
+    fails: () => false,
+    failed: 0,
+    close: async () => {},
+  };
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
+    const target = String(req.headers["x-amz-target"] ?? "").split(".")[1] ?? "";
+    if (proxy.fails({ target, body: JSON.parse(raw.toString("utf8") || "{}") })) {
+      proxy.failed += 1;
+      res.writeHead(400, { "content-type": "application/x-amz-json-1.0" });
+      res.end(JSON.stringify(THROTTLED));
+      return;
+    }
+    const forwarded = await fetch(dynaliteEndpoint, {
+      method: req.method,
+      headers: Object.fromEntries(
+        Object.entries(req.headers).filter(
+          ([name]) => !["host", "connection", "content-length"].includes(name),
+        ),
+      ) as Record<string, string>,
+      body: raw,
+    });
+    res.writeHead(forwarded.status, { "content-type": forwarded.headers.get("content-type") ?? "" });
+    res.end(Buffer.from(await forwarded.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  proxy.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  proxy.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return proxy;
+}
+
+/** A PutItem of a signal item (pk SIGNAL#…), the write after the LLM has answered. */
+export const isSignalPut = (call: DynamoCall): boolean =>
+  call.target === "PutItem" && (call.body.Item?.pk?.S ?? "").startsWith("SIGNAL#");
