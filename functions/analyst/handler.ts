@@ -6,7 +6,15 @@ import { FUNCTION_TIMEOUT_SECONDS } from "../adapters/resource-definitions";
 import { AnalysisInProgressError, type AnalysisResult, analyse, storePorts } from "../core/analyse";
 import { type AnalysisRequest, AnalysisRequestSchema } from "../core/analysis-request";
 import type { Config } from "../core/config";
-import type { AnalysisClaims, Clock, Mutes, SignalReader, SignalWriter, SpendLedger } from "../core/ports";
+import type {
+  AnalysisClaims,
+  Clock,
+  Mutes,
+  OutcomeWriter,
+  SignalReader,
+  SignalWriter,
+  SpendLedger,
+} from "../core/ports";
 import { isKnownSymbol } from "../core/symbols";
 import { parseJson, parseOrThrow, ValidationError } from "../core/validation";
 import type { AnalystModel } from "../core/verdict";
@@ -18,7 +26,7 @@ import { analystDepsFromEnv } from "./wiring";
 /** The LLM, none (rules analyst), or a resolver the handler calls once (the key is read from SSM). */
 export type ModelSource = AnalystModel | undefined | (() => Promise<AnalystModel | undefined>);
 
-export type AnalystStore = SignalWriter & SignalReader & AnalysisClaims & SpendLedger & Mutes;
+export type AnalystStore = SignalWriter & OutcomeWriter & SignalReader & AnalysisClaims & SpendLedger & Mutes;
 
 export interface AnalystDeps {
   config: Config;
@@ -58,6 +66,10 @@ function report(result: AnalysisResult, log: Logger): void {
     log.error("LLM unavailable: signal stored as ABSTAIN, not retried", {
       reason: result.unavailable.reason,
       error: result.unavailable.message,
+    });
+  if (result.outcomesFailed)
+    log.warn("earlier signals' outcomes not written; the next close writes them", {
+      error: result.outcomesFailed,
     });
   log.info("signal stored", {
     status: result.status,

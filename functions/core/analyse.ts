@@ -6,10 +6,19 @@ import type { Config } from "./config";
 import { costUsd, estimateCallCost, priceFor } from "./cost";
 import { evaluateGate, type Trigger } from "./gate";
 import { computeFeatures, type Features } from "./indicators";
-import type { AnalysisClaims, Clock, Mutes, SignalReader, SignalWriter, SpendLedger } from "./ports";
+import type {
+  AnalysisClaims,
+  Clock,
+  Mutes,
+  OutcomeWriter,
+  SignalReader,
+  SignalWriter,
+  SpendLedger,
+} from "./ports";
 import { buildPrompt } from "./prompt";
 import { rulesVerdict } from "./rules-analyst";
 import { isoTime, type Signal, type SignalKey, signalKeyOf } from "./signal";
+import { recordDueOutcomes } from "./track-record/outcomes";
 import {
   type AbstainReason,
   type AnalystModel,
@@ -21,7 +30,7 @@ import {
 
 /** The ports one analysis uses; DynamoStore implements all the store ones. */
 export interface AnalysisPorts {
-  signals: SignalWriter & Pick<SignalReader, "history" | "lastAlert">;
+  signals: SignalWriter & OutcomeWriter & Pick<SignalReader, "history" | "lastAlert">;
   claims: AnalysisClaims;
   spend: Pick<SpendLedger, "reserve" | "settle">;
   mutes: Pick<Mutes, "mutes">;
@@ -70,6 +79,8 @@ export type AnalysisResult =
       alertReason: string;
       /** Set when the LLM could not be used and retrying would not help: log it loudly, once. */
       unavailable?: { reason: AbstainReason; message: string };
+      /** Set when earlier signals' outcomes could not be written: a later close writes them. */
+      outcomesFailed?: string;
     };
 
 /** Another delivery holds the claim on this key; failing the message lets SQS retry it later. */
@@ -230,7 +241,17 @@ export async function analyse(
       ? { silent: decision.silent, recentCloses: candles.slice(-ALERT_CHART_CLOSES).map((c) => c.close) }
       : {}),
   };
-  const expiresAt = signal.alert ? undefined : Math.floor(now / 1000) + config.retentionDays * 86_400;
+  // Alerts, and every BUY and SELL (the track record's rows), are kept; HOLD and ABSTAIN expire.
+  const kept = signal.alert || actionable;
+  const expiresAt = kept ? undefined : Math.floor(now / 1000) + config.retentionDays * 86_400;
   const status = await ports.signals.putSignal(signal, { expiresAt });
-  return { status, signal, llmCalled, alertReason: decision.reason, ...(unavailable ? { unavailable } : {}) };
+  const scored = await recordDueOutcomes(ports.signals, key, candles, config.outcomes.horizons);
+  return {
+    status,
+    signal,
+    llmCalled,
+    alertReason: decision.reason,
+    ...(unavailable ? { unavailable } : {}),
+    ...(scored.error ? { outcomesFailed: scored.error } : {}),
+  };
 }

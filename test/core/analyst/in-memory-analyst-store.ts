@@ -3,12 +3,16 @@ import type {
   DailySpend,
   HistoryRange,
   Mutes,
+  OutcomeWriter,
+  ScoredSide,
   SignalReader,
   SignalWriter,
   SpendLedger,
 } from "../../../functions/core/ports";
-import type { Signal, SignalKey } from "../../../functions/core/signal";
-import type { Timeframe } from "../../../functions/core/timeframes";
+import { isoTime, type Outcome, type Signal, type SignalKey } from "../../../functions/core/signal";
+import { type Timeframe, timeframeMs } from "../../../functions/core/timeframes";
+import { withOutcomes } from "../../../functions/core/track-record/outcomes";
+import { isSide } from "../../../functions/core/track-record/rates";
 import { InMemoryAlertStore } from "../../support/in-memory-alert-store";
 
 const keyText = (key: SignalKey) => `${key.symbol}#${key.timeframe}#${key.candleTime}`;
@@ -17,13 +21,17 @@ const keyText = (key: SignalKey) => `${key.symbol}#${key.timeframe}#${key.candle
  * The analyst's ports in memory, with DynamoStore's semantics: conditional put, leased claims and a
  * daily spend counter that refuses a reservation past the budget.
  */
-export class InMemoryAnalystStore implements SignalWriter, SignalReader, AnalysisClaims, SpendLedger, Mutes {
+export class InMemoryAnalystStore
+  implements SignalWriter, OutcomeWriter, SignalReader, AnalysisClaims, SpendLedger, Mutes
+{
   /** Reads and mutes as the notifier's and bot's fake does them. */
   private readonly reader = new InMemoryAlertStore();
   readonly signals: Signal[] = this.reader.signals;
   readonly expiresAt = new Map<string, number | undefined>();
   readonly claims = new Map<string, { owner: string; leaseUntil: number }>();
   readonly ledger = new Map<string, DailySpend>();
+  /** Set to make recordOutcomes fail, as a throttled or unreachable table would. */
+  outcomeWriteError: Error | undefined;
 
   /** By key, so a long replay (the benchmark) finds a signal without scanning them all. */
   private readonly byKey = new Map<string, Signal>();
@@ -38,6 +46,26 @@ export class InMemoryAnalystStore implements SignalWriter, SignalReader, Analysi
     this.signals.push(signal);
     this.expiresAt.set(keyText(signal), options.expiresAt);
     return "stored" as const;
+  }
+
+  /** Looks up each candle time in the range: a long replay reads 24 keys, not every signal. */
+  async sidesBetween(symbol: string, timeframe: Timeframe, since: number, until: number) {
+    const sides: ScoredSide[] = [];
+    for (let time = since; time <= until; time += timeframeMs(timeframe)) {
+      const signal = this.byKey.get(keyText({ symbol, timeframe, candleTime: isoTime(time) }));
+      if (signal && isSide(signal.action)) sides.push(signal);
+    }
+    return sides;
+  }
+
+  async recordOutcomes(key: SignalKey, outcomes: Record<string, Outcome>) {
+    if (this.outcomeWriteError) throw this.outcomeWriteError;
+    const stored = this.byKey.get(keyText(key));
+    if (!stored) throw new Error(`no stored signal ${keyText(key)} to score`);
+    // A new object, as a store returns a fresh copy: a caller's signal never changes under it.
+    const scored = withOutcomes(stored, outcomes);
+    this.byKey.set(keyText(key), scored);
+    this.signals[this.signals.lastIndexOf(stored)] = scored;
   }
 
   async claim(key: SignalKey, owner: string, leaseUntil: number, now: number) {
