@@ -2,7 +2,8 @@
 // use case (features, gate, claim, budget, prompt) with in-memory ports and a model that answers a
 // representative verdict. Prints the gate rate (LLM calls per 1,000 closes, goal <= 20), prompt and
 // completion tokens per call (gpt-tokenizer, gpt-4o encoding), and the projected monthly cost of 20
-// symbols on 5-minute candles, AWS and LLM together, itemised with its assumptions (goal < $1).
+// symbols on 5-minute candles, AWS and LLM together, itemised with its assumptions (goal < $1), and
+// what outcomes (#8) add: the scoring query at every close and the writes per BUY/SELL (goal <= $0.05).
 
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
@@ -230,6 +231,31 @@ async function measureHandler(candles: Candle[], config: Config, triggered: numb
   return { logBytesPerRecord: bytes / records.length, batchCpuSeconds: (performance.now() - started) / 1000 };
 }
 
+/**
+ * What outcomes (#8) add per close, measured on the replay's stored items: the query of each close
+ * is billed for every item in its key range (the window back to the longest horizon), summed and
+ * rounded up per 4 KB, half a unit when eventually consistent; the filter and projection save
+ * nothing. Each BUY or SELL then takes one UpdateItem per horizon, plus the refused conditional
+ * write that precedes creating its outcomes map.
+ */
+function outcomesPerClose(r: Replay, horizons: number[], sideItemBytes: number) {
+  const longest = Math.max(...horizons);
+  const shortest = Math.min(...horizons);
+  const sizes = r.signals.map(itemBytes);
+  let readUnits = 0;
+  let counted = 0;
+  for (let close = longest; close < sizes.length; close++) {
+    let bytes = 0;
+    for (let k = close - longest; k <= close - shortest; k++) bytes += sizes[k] ?? 0;
+    readUnits += Math.ceil(bytes / 4096) * 0.5;
+    counted++;
+  }
+  return {
+    reads: readUnits / Math.max(1, counted),
+    writesPerSide: (horizons.length + 1) * Math.ceil(sideItemBytes / 1024),
+  };
+}
+
 const itemBytes = (signal: Signal) => Buffer.byteLength(JSON.stringify(signal)) + 60; // + pk, sk, expiresAt
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 const per1000 = (r: Replay) => (r.calls / r.closes) * 1000;
@@ -329,6 +355,29 @@ export async function run(): Promise<void> {
     (writes / 1e6) * PRICE.dynamoPerMillionWrites + (reads / 1e6) * PRICE.dynamoPerMillionReads;
   const dynamoStorage = storedGb * (PRICE.dynamoStorageGbMonth + PRICE.dynamoPitrGbMonth);
 
+  // Outcomes: an upper bound counts every LLM call as a BUY or SELL (the bench's model answers HOLD).
+  const horizons = config5m.outcomes.horizons;
+  const outcomeBytes = Buffer.byteLength(
+    JSON.stringify(Object.fromEntries(horizons.map((h) => [h, { price: 16_543.21, return: -0.001234567 }]))),
+  );
+  const sideItem = llmItem + outcomeBytes;
+  const scoring = outcomesPerClose(r5, horizons, sideItem);
+  const outcomesMonth = (monthCloses: number) => {
+    const sides = monthCloses * rate;
+    const readUnits = monthCloses * scoring.reads;
+    const writeUnits = sides * scoring.writesPerSide;
+    const usd =
+      (readUnits / 1e6) * PRICE.dynamoPerMillionReads + (writeUnits / 1e6) * PRICE.dynamoPerMillionWrites;
+    // Kept for good: each month's BUY and SELL rows add storage that is billed every month after.
+    const keptGbPerMonth = (sides * sideItem) / 1024 ** 3;
+    return { sides, readUnits, writeUnits, usd, keptGbPerMonth };
+  };
+  const outcomes = outcomesMonth(closes);
+  const defaultConfig = parseConfig({});
+  const defaultCloses =
+    defaultConfig.watchlist.length * ((DAYS_PER_MONTH * 86_400_000) / timeframeMs(defaultConfig.timeframe));
+  const outcomesDefault = outcomesMonth(defaultCloses);
+
   const scheduler = (ticks / 1e6) * PRICE.schedulerPerMillion;
   const logGb =
     (closes * handlerRun.logBytesPerRecord +
@@ -365,6 +414,12 @@ export async function run(): Promise<void> {
       dynamoRequests,
     ],
     [
+      "Outcomes (track record)",
+      outcomes.usd,
+      `${(outcomes.readUnits / 1e6).toFixed(3)}M RRU (${scoring.reads.toFixed(1)} per close: one query over ${Math.max(...horizons)} items) + ${(outcomes.writeUnits / 1e3).toFixed(1)}k WRU (${scoring.writesPerSide} per BUY/SELL, all ${calls.toFixed(0)} calls counted as one)`,
+      outcomes.usd,
+    ],
+    [
       "DynamoDB storage + PITR",
       dynamoStorage,
       `${storedGb.toFixed(2)} GB steady state (${config5m.retentionDays}-day TTL on non-alerts) at $0.25 + $0.20 per GB-month`,
@@ -399,6 +454,11 @@ export async function run(): Promise<void> {
   const free = lines.reduce((sum, [, , , withFree]) => sum + withFree, 0);
   console.log(
     `  ${"total (list, no free tier)".padEnd(24)} ${usd(total).padStart(8)}  goal < $1: ${total < 1 ? "met" : "missed"}`,
+  );
+  const storageYear = 12 * outcomes.keptGbPerMonth * (PRICE.dynamoStorageGbMonth + PRICE.dynamoPitrGbMonth);
+  console.log(
+    `  ${"outcomes alone".padEnd(24)} ${usd(outcomes.usd).padStart(8)}  at the default ${defaultConfig.watchlist.length} symbols × ${defaultConfig.timeframe} (${defaultCloses.toLocaleString("en-US")} closes): ${usd(outcomesDefault.usd)}, goal ≤ $0.05: ${outcomesDefault.usd <= 0.05 ? "met" : "missed"};` +
+      ` here ${outcomes.usd <= 0.05 ? "within" : "above"} it; BUY/SELL rows kept for good add ${(outcomes.keptGbPerMonth * 1024).toFixed(1)} MB a month (${usd(storageYear)}/month after a year)`,
   );
   console.log(
     `  ${"total (always-free tiers)".padEnd(24)} ${usd(free).padStart(8)}  Lambda, SQS, Scheduler, Logs, metrics, alarms and DynamoDB storage within AWS's non-expiring free tiers`,

@@ -1,7 +1,9 @@
 import type { AnalysisStore } from "../functions/core/analyse";
 import type { BilledVerdict } from "../functions/core/billed-verdict";
-import type { HistoryRange, VerdictStore } from "../functions/core/ports";
-import type { Signal, SignalKey } from "../functions/core/signal";
+import type { HistoryRange, ScoredSide, VerdictStore } from "../functions/core/ports";
+import type { Outcome, Signal, SignalKey } from "../functions/core/signal";
+import { withOutcomes } from "../functions/core/track-record/outcomes";
+import { isSide } from "../functions/core/track-record/rates";
 
 const keyText = (key: SignalKey) => `${key.symbol}#${key.timeframe}#${key.candleTime}`;
 
@@ -64,6 +66,20 @@ export class BacktestStore implements AnalysisStore {
       out.push(signal);
     }
     return out;
+  }
+
+  async sidesBetween(symbol: string, timeframe: string, since: number, until: number): Promise<ScoredSide[]> {
+    const signals = await this.history(symbol, timeframe, { since, until });
+    return signals.filter((s) => isSide(s.action));
+  }
+
+  async recordOutcomes(key: SignalKey, outcomes: Record<string, Outcome>) {
+    const stored = this.byKey.get(keyText(key));
+    if (!stored) throw new Error(`no stored signal ${keyText(key)} to score`);
+    const scored = withOutcomes(stored, outcomes);
+    this.byKey.set(keyText(key), scored);
+    this.signals[this.signals.lastIndexOf(stored)] = scored;
+    if (stored.alert) this.alerts[this.alerts.lastIndexOf(stored)] = scored;
   }
 
   async lastAlert() {

@@ -15,12 +15,14 @@ import type {
   Deliveries,
   HistoryRange,
   Mutes,
+  OutcomeWriter,
+  ScoredSide,
   SignalReader,
   SignalWriter,
   SpendLedger,
   VerdictStore,
 } from "../core/ports";
-import { type Signal, type SignalKey, SignalSchema } from "../core/signal";
+import { type Outcome, type Signal, type SignalKey, SignalSchema } from "../core/signal";
 import type { Timeframe } from "../core/timeframes";
 import { parseOrThrow } from "../core/validation";
 import { dynamoDocumentClient } from "./aws-clients";
@@ -69,8 +71,27 @@ export function signalFromItem(item: Record<string, unknown>): Signal {
   return parseOrThrow(SignalSchema, record, `stored signal ${String(item.pk)} ${String(item.sk)}`);
 }
 
+const ScoredSideSchema = SignalSchema.pick({
+  symbol: true,
+  timeframe: true,
+  candleTime: true,
+  action: true,
+  price: true,
+  outcomes: true,
+});
+const scoredSideFromItem = (item: Record<string, unknown>): ScoredSide =>
+  parseOrThrow(ScoredSideSchema, item, `stored signal ${String(item.symbol)} ${String(item.candleTime)}`);
+
 export class DynamoStore
-  implements SignalWriter, SignalReader, AnalysisClaims, VerdictStore, SpendLedger, Deliveries, Mutes
+  implements
+    SignalWriter,
+    OutcomeWriter,
+    SignalReader,
+    AnalysisClaims,
+    VerdictStore,
+    SpendLedger,
+    Deliveries,
+    Mutes
 {
   constructor(
     private readonly tableName: string,
@@ -194,9 +215,73 @@ export class DynamoStore
     return latest;
   }
 
+  async sidesBetween(
+    symbol: string,
+    timeframe: Timeframe,
+    since: number,
+    until: number,
+  ): Promise<ScoredSide[]> {
+    // Eventually consistent: the newest signal read is a candle old. The filter and projection
+    // save bytes, not read units (a query is billed for every item in its key range).
+    return this.queryAll(
+      {
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :since AND :until",
+        FilterExpression: "#action IN (:buy, :sell)",
+        ProjectionExpression: "#symbol, timeframe, candleTime, #action, price, outcomes",
+        ExpressionAttributeNames: { "#action": "action", "#symbol": "symbol" },
+        ExpressionAttributeValues: {
+          ":pk": signalPk(symbol, timeframe),
+          ":since": new Date(since).toISOString(),
+          ":until": new Date(until).toISOString(),
+          ":buy": "BUY",
+          ":sell": "SELL",
+        },
+      },
+      undefined,
+      scoredSideFromItem,
+    );
+  }
+
+  async recordOutcomes(key: SignalKey, outcomes: Record<string, Outcome>): Promise<void> {
+    const horizons = Object.keys(outcomes);
+    if (horizons.length === 0) return;
+    const names = Object.fromEntries(horizons.map((h, i) => [`#h${i}`, h]));
+    const values = Object.fromEntries(horizons.map((h, i) => [`:h${i}`, outcomes[h]]));
+    const setMissing = new UpdateCommand({
+      TableName: this.tableName,
+      Key: keyOf(key),
+      UpdateExpression: `SET ${horizons.map((_, i) => `outcomes.#h${i} = if_not_exists(outcomes.#h${i}, :h${i})`).join(", ")}`,
+      // A nested SET needs the map; the first outcomes of a signal create it below.
+      ConditionExpression: "attribute_exists(outcomes)",
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    });
+    const createMap = new UpdateCommand({
+      TableName: this.tableName,
+      Key: keyOf(key),
+      UpdateExpression: "SET outcomes = :outcomes",
+      ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(outcomes)",
+      ExpressionAttributeValues: { ":outcomes": outcomes },
+    });
+    for (const command of [setMissing, createMap, setMissing]) {
+      try {
+        await this.client.send(command);
+        return;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    // Still no map after creating it: the signal itself is gone (or never stored).
+    throw new Error(`no stored signal ${key.symbol} ${key.timeframe} ${key.candleTime} to score`);
+  }
+
   /** Newest first, following pages until `limit` rows (or the end). */
-  private async queryAll(input: Omit<QueryCommandInput, "TableName">, limit?: number): Promise<Signal[]> {
-    const rows: Signal[] = [];
+  private async queryAll<Row = Signal>(
+    input: Omit<QueryCommandInput, "TableName">,
+    limit?: number,
+    parse: (item: Record<string, unknown>) => Row = signalFromItem as never,
+  ): Promise<Row[]> {
+    const rows: Row[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
@@ -208,7 +293,7 @@ export class DynamoStore
           Limit: limit === undefined ? undefined : Math.min(1000, limit - rows.length),
         }),
       );
-      for (const item of page.Items ?? []) rows.push(signalFromItem(item));
+      for (const item of page.Items ?? []) rows.push(parse(item));
       startKey = page.LastEvaluatedKey;
     } while (startKey && (limit === undefined || rows.length < limit));
     return rows;

@@ -3,7 +3,11 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { z } from "zod";
-import { ANALYSIS_QUEUE, BUDGET_ABSTAINS_METRIC, FUNCTION_TIMEOUT_SECONDS } from "../adapters/resource-definitions";
+import {
+  ANALYSIS_QUEUE,
+  BUDGET_ABSTAINS_METRIC,
+  FUNCTION_TIMEOUT_SECONDS,
+} from "../adapters/resource-definitions";
 import { AnalysisInProgressError, type AnalysisResult, analyse, storePorts } from "../core/analyse";
 import { type AnalysisRequest, AnalysisRequestSchema } from "../core/analysis-request";
 import type { Config } from "../core/config";
@@ -12,6 +16,7 @@ import type {
   AnalysisClaims,
   Clock,
   Mutes,
+  OutcomeWriter,
   SignalReader,
   SignalWriter,
   SpendLedger,
@@ -28,7 +33,13 @@ import { analystDepsFromEnv } from "./wiring";
 /** The LLM, none (rules analyst), or a resolver the handler calls once (the key is read from SSM). */
 export type ModelSource = AnalystModel | undefined | (() => Promise<AnalystModel | undefined>);
 
-export type AnalystStore = SignalWriter & SignalReader & AnalysisClaims & VerdictStore & SpendLedger & Mutes;
+export type AnalystStore = SignalWriter &
+  OutcomeWriter &
+  SignalReader &
+  AnalysisClaims &
+  VerdictStore &
+  SpendLedger &
+  Mutes;
 
 export interface AnalystDeps {
   config: Config;
@@ -78,6 +89,10 @@ function report(result: AnalysisResult, log: Logger): void {
     log.error("LLM unavailable: signal stored as ABSTAIN, not retried", {
       reason: result.unavailable.reason,
       error: result.unavailable.message,
+    });
+  if (result.outcomesFailed)
+    log.warn("earlier signals' outcomes not written; the next close writes them", {
+      error: result.outcomesFailed,
     });
   log.info("signal stored", {
     status: result.status,

@@ -12,6 +12,7 @@ import type {
   AnalysisClaims,
   Clock,
   Mutes,
+  OutcomeWriter,
   SignalReader,
   SignalWriter,
   SpendLedger,
@@ -20,6 +21,7 @@ import type {
 import { buildPrompt } from "./prompt";
 import { rulesVerdict } from "./rules-analyst";
 import { isoTime, type Signal, type SignalKey, signalKeyOf } from "./signal";
+import { recordDueOutcomes } from "./track-record/outcomes";
 import {
   type AbstainReason,
   type AnalystModel,
@@ -31,7 +33,7 @@ import {
 
 /** The ports one analysis uses; DynamoStore implements all the store ones. */
 export interface AnalysisPorts {
-  signals: SignalWriter & Pick<SignalReader, "history" | "lastAlert">;
+  signals: SignalWriter & OutcomeWriter & Pick<SignalReader, "history" | "lastAlert">;
   claims: AnalysisClaims;
   verdicts: VerdictStore;
   spend: Pick<SpendLedger, "reserve" | "settle">;
@@ -85,6 +87,8 @@ export type AnalysisResult =
       alertReason: string;
       /** Set when the LLM could not be used and retrying would not help: log it loudly, once. */
       unavailable?: { reason: AbstainReason; message: string };
+      /** Set when earlier signals' outcomes could not be written: a later close writes them. */
+      outcomesFailed?: string;
     };
 
 /** Another delivery holds the claim on this key; failing the message lets SQS retry it later. */
@@ -259,7 +263,17 @@ export async function analyse(
       ? { silent: decision.silent, recentCloses: candles.slice(-ALERT_CHART_CLOSES).map((c) => c.close) }
       : {}),
   };
-  const expiresAt = signal.alert ? undefined : Math.floor(now / 1000) + config.retentionDays * 86_400;
+  // Alerts, and every BUY and SELL (the track record's rows), are kept; HOLD and ABSTAIN expire.
+  const kept = signal.alert || actionable;
+  const expiresAt = kept ? undefined : Math.floor(now / 1000) + config.retentionDays * 86_400;
   const status = await ports.signals.putSignal(signal, { expiresAt });
-  return { status, signal, llmCalled, alertReason: decision.reason, ...(unavailable ? { unavailable } : {}) };
+  const scored = await recordDueOutcomes(ports.signals, key, candles, config.outcomes.horizons);
+  return {
+    status,
+    signal,
+    llmCalled,
+    alertReason: decision.reason,
+    ...(unavailable ? { unavailable } : {}),
+    ...(scored.error ? { outcomesFailed: scored.error } : {}),
+  };
 }

@@ -1,7 +1,7 @@
 import type { AnalysisRequest } from "./analysis-request";
 import type { BilledVerdict } from "./billed-verdict";
 import type { Candle } from "./candles";
-import type { Signal, SignalKey } from "./signal";
+import type { Outcome, Signal, SignalKey } from "./signal";
 import type { Timeframe } from "./timeframes";
 
 /** Small interfaces the use cases take as arguments; adapters implement them, tests fake them. */
@@ -41,6 +41,19 @@ export interface SignalWriter {
   getSignal(key: SignalKey): Promise<Signal | undefined>;
   /** Conditional put: a second signal for the same key is refused, never overwritten. */
   putSignal(signal: Signal, options?: { expiresAt?: number }): Promise<"stored" | "duplicate">;
+}
+
+/** What scoring a BUY or SELL needs from it: its key, side, price and the outcomes stored so far. */
+export type ScoredSide = Pick<
+  Signal,
+  "symbol" | "timeframe" | "candleTime" | "action" | "price" | "outcomes"
+>;
+
+export interface OutcomeWriter {
+  /** The BUY and SELL signals of one symbol whose candleTime is in [since, until] (epoch ms). */
+  sidesBetween(symbol: string, timeframe: Timeframe, since: number, until: number): Promise<ScoredSide[]>;
+  /** Adds the outcomes (by horizon) a signal lacks; one already stored is never overwritten. */
+  recordOutcomes(key: SignalKey, outcomes: Record<string, Outcome>): Promise<void>;
 }
 
 export interface AnalysisClaims {

@@ -4,13 +4,17 @@ import type {
   DailySpend,
   HistoryRange,
   Mutes,
+  OutcomeWriter,
+  ScoredSide,
   SignalReader,
   SignalWriter,
   SpendLedger,
   VerdictStore,
 } from "../../../functions/core/ports";
-import type { Signal, SignalKey } from "../../../functions/core/signal";
-import type { Timeframe } from "../../../functions/core/timeframes";
+import { isoTime, type Outcome, type Signal, type SignalKey } from "../../../functions/core/signal";
+import { type Timeframe, timeframeMs } from "../../../functions/core/timeframes";
+import { withOutcomes } from "../../../functions/core/track-record/outcomes";
+import { isSide } from "../../../functions/core/track-record/rates";
 import { InMemoryVerdicts } from "../../../local/backtest-store";
 import { InMemoryAlertStore } from "../../support/in-memory-alert-store";
 
@@ -21,7 +25,7 @@ const keyText = (key: SignalKey) => `${key.symbol}#${key.timeframe}#${key.candle
  * daily spend counter that refuses a reservation past the budget.
  */
 export class InMemoryAnalystStore
-  implements SignalWriter, SignalReader, AnalysisClaims, VerdictStore, SpendLedger, Mutes
+  implements SignalWriter, OutcomeWriter, SignalReader, AnalysisClaims, VerdictStore, SpendLedger, Mutes
 {
   /** Reads and mutes as the notifier's and bot's fake does them. */
   private readonly reader = new InMemoryAlertStore();
@@ -30,6 +34,8 @@ export class InMemoryAnalystStore
   readonly claims = new Map<string, { owner: string; leaseUntil: number }>();
   readonly ledger = new Map<string, DailySpend>();
   readonly verdicts = new InMemoryVerdicts();
+  /** Set to make recordOutcomes fail, as a throttled or unreachable table would. */
+  outcomeWriteError: Error | undefined;
 
   /** By key, so a long replay (the benchmark) finds a signal without scanning them all. */
   private readonly byKey = new Map<string, Signal>();
@@ -44,6 +50,26 @@ export class InMemoryAnalystStore
     this.signals.push(signal);
     this.expiresAt.set(keyText(signal), options.expiresAt);
     return "stored" as const;
+  }
+
+  /** Looks up each candle time in the range: a long replay reads 24 keys, not every signal. */
+  async sidesBetween(symbol: string, timeframe: Timeframe, since: number, until: number) {
+    const sides: ScoredSide[] = [];
+    for (let time = since; time <= until; time += timeframeMs(timeframe)) {
+      const signal = this.byKey.get(keyText({ symbol, timeframe, candleTime: isoTime(time) }));
+      if (signal && isSide(signal.action)) sides.push(signal);
+    }
+    return sides;
+  }
+
+  async recordOutcomes(key: SignalKey, outcomes: Record<string, Outcome>) {
+    if (this.outcomeWriteError) throw this.outcomeWriteError;
+    const stored = this.byKey.get(keyText(key));
+    if (!stored) throw new Error(`no stored signal ${keyText(key)} to score`);
+    // A new object, as a store returns a fresh copy: a caller's signal never changes under it.
+    const scored = withOutcomes(stored, outcomes);
+    this.byKey.set(keyText(key), scored);
+    this.signals[this.signals.lastIndexOf(stored)] = scored;
   }
 
   async claim(key: SignalKey, owner: string, leaseUntil: number, now: number) {

@@ -1,0 +1,87 @@
+import type { Candle } from "../candles";
+import type { OutcomeWriter, ScoredSide } from "../ports";
+import type { Outcome, Signal, SignalKey } from "../signal";
+import { signalKeyOf } from "../signal";
+import { type Timeframe, timeframeMs } from "../timeframes";
+import { isSide } from "./rates";
+
+export interface DueOutcomes {
+  key: SignalKey;
+  /** By horizon in candles ("1", "4", "24"). */
+  outcomes: Record<string, Outcome>;
+}
+
+/** The signal with `outcomes` added where it has none yet: a stored outcome is never replaced. */
+export const withOutcomes = (signal: Signal, outcomes: Record<string, Outcome>): Signal => ({
+  ...signal,
+  outcomes: { ...outcomes, ...signal.outcomes },
+});
+
+/**
+ * The earlier signals whose outcome can be due at the close of `candleTime`: those from `max(horizons)`
+ * candles before it up to `min(horizons)` candles before it (epoch ms, inclusive).
+ */
+export function outcomeWindow(
+  candleTime: string,
+  timeframe: Timeframe,
+  horizons: readonly number[],
+): { since: number; until: number } {
+  const time = Date.parse(candleTime);
+  const step = timeframeMs(timeframe);
+  return { since: time - Math.max(...horizons) * step, until: time - Math.min(...horizons) * step };
+}
+
+/**
+ * The outcomes of `signals` that `candles` (the request's window, closed candles only) can now
+ * give and that are not stored yet. Outcome h of a signal is the close of the candle that opens
+ * h candles after the signal's own (candleTime is an open time), with its raw return against the
+ * signal's price. A horizon whose candle is not in the window (a gap, or not closed yet) waits, so
+ * an outcome missed at one close is written at a later one while its candle is still in the window.
+ */
+export function dueOutcomes(
+  signals: readonly ScoredSide[],
+  candles: readonly Candle[],
+  horizons: readonly number[],
+): DueOutcomes[] {
+  const closeAt = new Map(candles.map((c) => [c.time, c.close]));
+  const due: DueOutcomes[] = [];
+  for (const signal of signals) {
+    if (!isSide(signal.action)) continue;
+    const step = timeframeMs(signal.timeframe);
+    const opened = Date.parse(signal.candleTime);
+    const outcomes: Record<string, Outcome> = {};
+    for (const horizon of horizons) {
+      const key = String(horizon);
+      const price = closeAt.get(opened + horizon * step);
+      if (signal.outcomes?.[key] || price === undefined) continue;
+      outcomes[key] = { price, return: price / signal.price - 1 };
+    }
+    if (Object.keys(outcomes).length > 0) due.push({ key: signalKeyOf(signal), outcomes });
+  }
+  return due;
+}
+
+/**
+ * Writes the outcomes due at this close: one query for the symbol's recent BUY and SELL signals,
+ * then one write per signal scored. Returns the error instead of throwing: the close's own signal
+ * is already stored, and the next close writes what this one could not.
+ */
+export async function recordDueOutcomes(
+  store: OutcomeWriter,
+  request: { symbol: string; timeframe: Timeframe; candleTime: string },
+  candles: readonly Candle[],
+  horizons: readonly number[],
+): Promise<{ recorded: number; error?: string }> {
+  let recorded = 0;
+  try {
+    const { since, until } = outcomeWindow(request.candleTime, request.timeframe, horizons);
+    const sides = await store.sidesBetween(request.symbol, request.timeframe, since, until);
+    for (const { key, outcomes } of dueOutcomes(sides, candles, horizons)) {
+      await store.recordOutcomes(key, outcomes);
+      recorded += Object.keys(outcomes).length;
+    }
+    return { recorded };
+  } catch (error) {
+    return { recorded, error: (error as Error).message };
+  }
+}
