@@ -5,6 +5,7 @@ import { registerBacktestCommand } from "./commands/backtest";
 import { registerCandlesCommand } from "./commands/candles";
 import { registerHistoryCommand } from "./commands/history";
 import { registerStartCommand } from "./commands/start";
+import { registerStatsCommand } from "./commands/stats";
 import { registerTelegramCommand } from "./commands/telegram";
 
 let inAction = false;
@@ -23,6 +24,7 @@ registerHistoryCommand(program);
 registerCandlesCommand(program);
 registerTelegramCommand(program);
 registerBacktestCommand(program);
+registerStatsCommand(program);
 
 try {
   await program.parseAsync(process.argv);
