@@ -1,7 +1,7 @@
 import { ACTION_MARK, analystLabel, escapeHtml, fitLines } from "../message";
 import { formatRate, formatReturn } from "./rates";
 import type { StatsGroup, TrackRecord } from "./stats";
-import { holdText, reasonsText, type StatsScope, scopeLine } from "./stats-table";
+import { holdBasis, reasonsText, type StatsScope, scopeLine } from "./stats-table";
 
 /** Same analyst, model and prompt: one heading over their actions. */
 const sameAnalyst = (a: StatsGroup, b: StatsGroup | undefined) =>
@@ -27,7 +27,12 @@ function groupLines(group: StatsGroup): string[] {
  */
 export function statsPhone(record: TrackRecord, scope: StatsScope): string {
   const lines = [`📊 <b>Track record</b>`, escapeHtml(scopeLine(scope))];
-  if (record.buyAndHold) lines.push(`Buy &amp; hold: ${escapeHtml(holdText(record.buyAndHold))}`);
+  if (record.signals === 0) return [...lines, "No signals stored in this window."].join("\n");
+  if (record.buyAndHold)
+    lines.push(
+      `Buy &amp; hold ${formatReturn(record.buyAndHold.return)}`,
+      `  ${escapeHtml(holdBasis(record.buyAndHold))}`,
+    );
   if (record.groups.length === 0) lines.push("", "No analyst verdicts in this window.");
   record.groups.forEach((group, index) => {
     if (!sameAnalyst(group, record.groups[index - 1]))

@@ -9,17 +9,20 @@ export interface StatsScope {
   window?: string;
 }
 
+/** Up to four symbols by name, more by their number. */
 export const scopeLine = (scope: StatsScope) =>
-  `${scope.symbols.join(", ")} · ${scope.timeframe}${scope.window ? ` · last ${scope.window}` : ""}`;
+  `${scope.symbols.length > 4 ? `${scope.symbols.length} symbols` : scope.symbols.join(", ")} · ${scope.timeframe}${scope.window ? ` · last ${scope.window}` : ""}`;
 
 export const reasonsText = (reasons: Record<string, number>) =>
   Object.entries(reasons)
     .map(([reason, n]) => `${reason} ${n}`)
     .join(", ");
 
-/** "+1.20% (equal-weight mean of 2 symbols)". */
-export const holdText = (hold: BuyAndHold) =>
-  `${formatReturn(hold.return)} (${hold.basis === "single symbol" ? hold.symbols[0]?.symbol : `equal-weight mean of ${hold.symbols.length} symbols`})`;
+/** What the buy-and-hold figure is: "BTC-USD", or "equal-weight mean of 2 symbols". */
+export const holdBasis = (hold: BuyAndHold) =>
+  hold.basis === "single symbol"
+    ? (hold.symbols[0]?.symbol ?? "")
+    : `equal-weight mean of ${hold.symbols.length} symbols`;
 
 export const HIT_NOTE = `A hit: a BUY whose close h candles later is higher, a SELL whose is lower. Returns are in the signal's direction, before fees. Below ${MIN_SCORED} scored: too few to judge.`;
 
@@ -79,10 +82,11 @@ export function statsTable(record: TrackRecord, scope: StatsScope): string {
   if (record.groups.length === 0) lines.push("No analyst verdicts in this window.");
   else lines.push(aligned([HEADER, ...record.groups.flatMap(groupRows)]));
   lines.push("");
-  if (record.buyAndHold) {
-    const each = record.buyAndHold.symbols.map((s) => `${s.symbol} ${formatReturn(s.return)}`).join(", ");
+  const hold = record.buyAndHold;
+  if (hold) {
+    const each = hold.symbols.map((s) => `${s.symbol} ${formatReturn(s.return)}`).join(", ");
     lines.push(
-      `Buy and hold over the window: ${holdText(record.buyAndHold)}${record.buyAndHold.symbols.length > 1 ? `: ${each}` : ""}`,
+      `Buy and hold over the window: ${formatReturn(hold.return)} (${holdBasis(hold)})${hold.symbols.length > 1 ? `: ${each}` : ""}`,
     );
   }
   lines.push(
