@@ -155,6 +155,12 @@ describe("signals stats over the local store", () => {
     expect(text).toMatch(/ABSTAIN\s+1\s+reasons: budget 1/);
     expect(text).toMatch(/Buy and hold over the window: [+-]\d+\.\d\d% \(equal-weight mean of 2 symbols\)/);
   });
+
+  it("says when the window holds no signals", async () => {
+    expect(await stats("--since", "1m")).toBe(
+      `no 1h signals for BTC-USD, ETH-USD in the last 1m in ${dataDir}\n`,
+    );
+  });
 });
 
 describe("signals stats refuses bad input with one clear line", () => {
