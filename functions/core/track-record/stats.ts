@@ -68,7 +68,16 @@ export interface TrackRecord {
   buyAndHold?: BuyAndHold;
 }
 
-const byTime = (a: Signal, b: Signal) => a.candleTime.localeCompare(b.candleTime);
+/** The earliest and latest signal by candle time (ISO strings in UTC order as text); one pass, no sort. */
+function span(signals: readonly Signal[]): { first: Signal; last: Signal } | undefined {
+  let first = signals[0];
+  let last = signals[0];
+  for (const signal of signals) {
+    if (first && signal.candleTime < first.candleTime) first = signal;
+    if (last && signal.candleTime > last.candleTime) last = signal;
+  }
+  return first && last ? { first, last } : undefined;
+}
 
 function groupBy(signals: readonly Signal[], keyOf: (s: Signal) => string): Map<string, Signal[]> {
   const groups = new Map<string, Signal[]>();
@@ -86,9 +95,7 @@ export function buyAndHold(signals: readonly Signal[]): BuyAndHold | undefined {
   const symbols = [...groupBy(signals, (s) => s.symbol)]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([symbol, own]): SymbolHold => {
-      const sorted = [...own].sort(byTime);
-      const first = sorted[0] as Signal;
-      const last = sorted[sorted.length - 1] as Signal;
+      const { first, last } = span(own) as { first: Signal; last: Signal };
       return {
         symbol,
         from: { time: first.candleTime, price: first.price },
@@ -157,12 +164,10 @@ const groupKey = (s: Signal) =>
 export function computeStats(signals: readonly Signal[], options: StatsOptions): TrackRecord {
   const analysed = signals.filter((s) => s.analyst !== "gate");
   const groups = groupBy(analysed, groupKey);
-  const sorted = [...signals].sort(byTime);
-  const first = sorted[0];
-  const last = sorted[sorted.length - 1];
+  const window = span(signals);
   const baseline = buyAndHold(signals);
   return {
-    ...(first && last ? { period: { from: first.candleTime, to: last.candleTime } } : {}),
+    ...(window ? { period: { from: window.first.candleTime, to: window.last.candleTime } } : {}),
     horizons: [...options.horizons],
     signals: signals.length,
     gateHolds: signals.length - analysed.length,
