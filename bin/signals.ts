@@ -6,6 +6,7 @@ import { registerCandlesCommand } from "./commands/candles";
 import { registerDoctorCommand } from "./commands/doctor";
 import { registerHistoryCommand } from "./commands/history";
 import { registerStartCommand } from "./commands/start";
+import { registerStatsCommand } from "./commands/stats";
 import { registerTelegramCommand } from "./commands/telegram";
 
 let inAction = false;
@@ -25,6 +26,7 @@ registerCandlesCommand(program);
 registerTelegramCommand(program);
 registerBacktestCommand(program);
 registerDoctorCommand(program);
+registerStatsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

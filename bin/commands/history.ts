@@ -33,7 +33,7 @@ export function parseSymbolArgument(symbol: string): string {
   );
 }
 
-const parseSince = (text: string) => {
+export const parseSince = (text: string) => {
   try {
     return parseDuration(text);
   } catch (error) {
@@ -85,8 +85,9 @@ export function historyTable(signals: Signal[], timezone: string): string {
   return [line(header), ...rows.map(line)].join("\n");
 }
 
-async function openStore(
-  options: HistoryOptions,
+/** The local store `npm start` wrote, or with --aws the deployed table named by the stack outputs. */
+export async function openStore(
+  options: { aws?: boolean; dataDir: string },
   config: Config,
 ): Promise<{ store: SignalReader & SpendLedger; where: string; close(): Promise<void> }> {
   if (options.aws) {

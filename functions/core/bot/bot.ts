@@ -4,6 +4,7 @@ import { formatLocalTime } from "../message";
 import { deliver, type Messenger, type SendOutcome } from "../notify";
 import type { Clock, Mutes, SignalReader, SpendLedger } from "../ports";
 import { parseDuration } from "../timeframes";
+import { readTrackRecord } from "../track-record/stats";
 import { type CallbackAction, parseCallbackData } from "./callbacks";
 import { type BotCommand, LIMITS, parseCommand } from "./commands";
 import {
@@ -13,6 +14,7 @@ import {
   lastAlertsReply,
   mutedReply,
   startReply,
+  statsReply,
   statusReply,
   unknownCommandReply,
   unmutedReply,
@@ -98,6 +100,16 @@ async function runCommand(command: BotCommand, chatId: string, ctx: BotContext):
           : { limit: command.count, since: now - command.sinceMs };
       const signals = await store.history(command.symbol, config.timeframe, range);
       return historyReply(command.symbol, config.timeframe, signals, command, config.timezone);
+    }
+    case "stats": {
+      const symbols = command.symbol ? [command.symbol] : config.watchlist.map((entry) => entry.symbol);
+      const record = await readTrackRecord(store, {
+        symbols,
+        timeframe: config.timeframe,
+        since: now - command.sinceMs,
+        horizons: config.outcomes.horizons,
+      });
+      return statsReply(record, { symbols, timeframe: config.timeframe, window: command.window });
     }
     case "status": {
       const [spend, health, mutes, latest] = await Promise.all([

@@ -1,5 +1,6 @@
 import { isKnownSymbol, similarSymbols } from "../symbols";
 import { parseDuration } from "../timeframes";
+import { DEFAULT_STATS_WINDOW } from "../track-record/stats";
 
 /** The command menu (setMyCommands) and /help, in one place. */
 export const BOT_COMMANDS = [
@@ -7,6 +8,7 @@ export const BOT_COMMANDS = [
   { command: "help", description: "What the bot can do" },
   { command: "last", description: "Latest alerts: /last [N]" },
   { command: "history", description: "Signals of a symbol: /history BTC-USD [N|7d]" },
+  { command: "stats", description: "Track record: /stats [BTC-USD] [30d]" },
   { command: "status", description: "Last tick per symbol, DLQ depth, LLM spend today" },
   { command: "mute", description: "Pause a symbol's alerts: /mute BTC-USD 2h" },
   { command: "unmute", description: "Resume a symbol's alerts: /unmute BTC-USD" },
@@ -25,6 +27,7 @@ export type BotCommand =
   | { name: "help" }
   | { name: "last"; count: number }
   | { name: "history"; symbol: string; count: number; sinceMs?: number; window?: string }
+  | { name: "stats"; symbol?: string; sinceMs: number; window: string }
   | { name: "status" }
   | { name: "mute"; symbol: string; durationMs: number; duration: string }
   | { name: "unmute"; symbol: string }
@@ -54,6 +57,11 @@ const tryDuration = (text: string): number | undefined => {
   } catch {
     return undefined;
   }
+};
+
+const positiveDuration = (text: string): number | undefined => {
+  const ms = tryDuration(text);
+  return ms !== undefined && ms > 0 ? ms : undefined;
 };
 
 /**
@@ -90,6 +98,18 @@ export function parseCommand(text: string | undefined): BotCommand | undefined {
       if (sinceMs !== undefined && sinceMs > 0)
         return { name: "history", ...resolved, count: LIMITS.history.max, sinceMs, window: extent };
       return usage(`"${extent}" is neither a count nor a window like 7d. Use /history SYMBOL [N|7d]`);
+    }
+    case "stats": {
+      const [first, second] = args;
+      const firstIsWindow = first !== undefined && positiveDuration(first) !== undefined;
+      const window = (firstIsWindow ? first : second) ?? DEFAULT_STATS_WINDOW;
+      const sinceMs = positiveDuration(window);
+      const symbolText = firstIsWindow ? undefined : first;
+      const resolved = symbolText === undefined ? {} : resolveSymbol(symbolText);
+      if ("problem" in resolved) return usage(`${resolved.problem}. Use /stats [SYMBOL] [30d]`);
+      if (sinceMs === undefined || args.length > (firstIsWindow ? 1 : 2))
+        return usage("/stats [SYMBOL] [WINDOW], e.g. /stats BTC-USD 7d");
+      return { name: "stats", ...resolved, sinceMs, window };
     }
     case "mute": {
       const resolved = resolveSymbol(args[0]);

@@ -13,6 +13,7 @@ import type { DailySpend } from "../ports";
 import type { Signal } from "../signal";
 import { timeframeMs } from "../timeframes";
 import type { PipelineHealth } from "./bot";
+import { statsPhone } from "../track-record/stats-phone";
 import { BOT_COMMANDS } from "./commands";
 
 /** The bot's answers as Telegram HTML; every value from outside is escaped, every answer fits 4096. */
@@ -147,6 +148,9 @@ export const mutedReply = (symbol: string, until: number, timezone: string) =>
 
 export const unmutedReply = (symbol: string, wasMuted: boolean) =>
   wasMuted ? `🔔 ${escapeHtml(symbol)} alerts resumed.` : `${escapeHtml(symbol)} was not muted.`;
+
+/** /stats: the track record sized for a phone (functions/core/track-record/stats-phone.ts). */
+export const statsReply = statsPhone;
 
 export const usageReply = (problem: string) => `⚠️ ${escapeHtml(problem)}`;
 export const unknownCommandReply = (command: string) =>

@@ -27,6 +27,29 @@ describe("parseCommand", () => {
     expect(parseCommand("/watchlist")).toEqual({ name: "watchlist" });
   });
 
+  it("reads /stats with an optional symbol and window, 30d by default", () => {
+    const day = 86_400_000;
+    expect(parseCommand("/stats")).toEqual({ name: "stats", sinceMs: 30 * day, window: "30d" });
+    expect(parseCommand("/stats eth")).toEqual({
+      name: "stats",
+      symbol: "ETH-USD",
+      sinceMs: 30 * day,
+      window: "30d",
+    });
+    expect(parseCommand("/stats 2w")).toEqual({ name: "stats", sinceMs: 14 * day, window: "2w" });
+    expect(parseCommand("/stats BTC-USD 7d")).toEqual({
+      name: "stats",
+      symbol: "BTC-USD",
+      sinceMs: 7 * day,
+      window: "7d",
+    });
+    for (const wrong of ["/stats NOPE-XYZ", "/stats BTC-USD soon", "/stats 7d BTC-USD", "/stats BTC 7d 1"])
+      expect(parseCommand(wrong)).toMatchObject({ name: "usage", command: "stats" });
+    expect(parseCommand("/stats NOPE-XYZ")).toMatchObject({
+      problem: expect.stringContaining("unknown symbol NOPE-XYZ"),
+    });
+  });
+
   it("caps counts instead of refusing them", () => {
     expect(parseCommand("/last 500")).toEqual({ name: "last", count: 20 });
     expect(parseCommand("/history BTC-USD 999")).toMatchObject({ count: 25 });
