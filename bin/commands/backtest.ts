@@ -8,6 +8,8 @@ import type { AnalystModel } from "../../functions/core/verdict";
 import { loadConfig } from "../../functions/runtime/config";
 import { writeBacktestFiles } from "../../local/backtest-files";
 import { type BacktestResult, replayCandles, runBacktest } from "../../local/backtest-run";
+import { cachedModel } from "../../local/cached-model";
+import { progressBar } from "../../local/progress";
 import { parseSymbolArgument } from "./history";
 import { readReplay, timeframeFor } from "./start";
 
@@ -93,6 +95,7 @@ async function backtest(options: BacktestOptions): Promise<void> {
       );
     return true;
   };
+  const model = options.analyst === "llm" ? cachedModel(openAiModel(runConfig), options.cacheDir) : undefined;
   const result = await runBacktest({
     symbol,
     timeframe,
@@ -104,8 +107,10 @@ async function backtest(options: BacktestOptions): Promise<void> {
       seed: options.seed,
       draws: options.draws,
     },
-    model: options.analyst === "llm" ? openAiModel(runConfig) : undefined,
+    model,
+    cacheStats: model?.stats,
     approve,
+    progress: (label, total) => progressBar(total, { label }),
   });
   if (!result) return;
   await report(result, options, info);
