@@ -8,9 +8,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { registerBacktestCommand } from "../../bin/commands/backtest";
 import { formatReplayCsv } from "../../functions/adapters/prices/replay-csv";
 import type { BacktestReport } from "../../functions/core/backtest/report";
+import { EQUITY_CHART_SIZE } from "../../functions/core/equity-chart";
 import { sampleSeries } from "../../local/sample-series";
 import { chatCompletionBody } from "../analyst/chat-completions";
 import { type FakeServer, startFakeServer } from "../support/http-server";
+import { PNG_SIGNATURE, pngSize } from "../support/png";
 
 const exec = promisify(execFile);
 const ROOT = join(import.meta.dirname, "../..");
@@ -60,8 +62,13 @@ describe("signals backtest with the rules analyst", () => {
     expect(report.baselines.random.seed).toBe(1);
   });
 
-  it("writes report.json, trades.csv and signals.csv that agree with the report", () => {
-    expect(readdirSync(out)).toEqual(expect.arrayContaining(["report.json", "trades.csv", "signals.csv"]));
+  it("writes report.json, trades.csv, signals.csv and equity.png that agree with the report", () => {
+    expect(readdirSync(out)).toEqual(
+      expect.arrayContaining(["report.json", "trades.csv", "signals.csv", "equity.png"]),
+    );
+    const png = readFileSync(join(out, "equity.png"));
+    expect([...png.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+    expect(pngSize(png)).toEqual(EQUITY_CHART_SIZE);
     expect(JSON.parse(readFileSync(join(out, "report.json"), "utf8"))).toEqual(report);
     const trades = readFileSync(join(out, "trades.csv"), "utf8").trim().split("\n");
     expect(trades[0]).toBe("side,entryTime,entryPrice,exitTime,exitPrice,return,openAtEnd");
