@@ -159,11 +159,17 @@ export function registerBacktestCommand(program: Command): void {
       parseNumber("--draws", 10, 10_000, true),
       200,
     )
-    .option("--cache-dir <dir>", "where LLM answers are cached", ".signals/llm-cache")
+    .option(
+      "--cache-dir <dir>",
+      "where LLM answers are kept, keyed by model and prompt: a rerun asks nothing and costs nothing",
+      ".signals/llm-cache",
+    )
     .addHelpText(
       "after",
       `
 Fills: an alert on candle t fills at candle t+1's open. The analyst sees only candles up to t.
+On a terminal, stderr shows a progress bar with rate and ETA. equity.png draws its text with a system
+font (DejaVu Sans, Liberation Sans or Arial); without one it has no text.
 Environment (--analyst llm): OPENAI_API_KEY, OPENAI_BASE_URL`,
     )
     .action(backtest);

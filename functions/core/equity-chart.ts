@@ -141,7 +141,7 @@ export function equityChartSvg(input: EquityChartInput): string {
 
   // On a log axis, multiples read better than returns of +2900%.
   const tickLabel = (v: number) => (log ? `×${Number(v.toPrecision(3))}` : percent(v));
-  const yTicks = log ? logTicks(Math.exp(bottom), Math.exp(top)) : linearTicks(bottom, top, 6);
+  const yTicks = log ? logTicks(Math.exp(bottom), Math.exp(top)) : linearTicks(bottom, top, 8);
   const xTicks = timeTicks(first, last, 8).filter((t) => t.time >= first && t.time <= last);
   const plotRight = PLOT.left + plotW;
   const plotBottom = PLOT.top + plotH;
