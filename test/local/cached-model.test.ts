@@ -65,6 +65,8 @@ describe("cachedModel", () => {
       model: "gpt-4o",
     });
     expect(inner.asked).toHaveLength(3);
+    await cachedModel(inner.model, dir, { promptVersion: "v2" }).complete(request("a"));
+    expect(inner.asked).toHaveLength(3);
   });
 
   it.each([
