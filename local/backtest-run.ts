@@ -4,9 +4,12 @@ import { type Backtest, type BacktestOptions, buildBacktest } from "../functions
 import { firstAnalysedIndex, type WalkStep, walkForward } from "../functions/core/backtest/walk";
 import type { Candle } from "../functions/core/candles";
 import type { Config } from "../functions/core/config";
+import { costUsd, priceFor } from "../functions/core/cost";
 import type { Timeframe } from "../functions/core/timeframes";
 import type { AnalystModel } from "../functions/core/verdict";
 import { BacktestStore } from "./backtest-store";
+import type { CacheStats } from "./cached-model";
+import type { Progress } from "./progress";
 
 /** Every candle of a replay's symbol at `timeframe`, built from the data's own candles like live. */
 export async function replayCandles(
@@ -35,7 +38,10 @@ export interface BacktestRun {
   model?: AnalystModel;
   /** Asked before any LLM call with the estimate; false stops the run. */
   approve?: (estimate: LlmEstimate) => boolean | Promise<boolean>;
-  onStep?: (step: WalkStep, total: number) => void;
+  /** The answer cache `model` reads through, if any: the report then tells cached from new calls. */
+  cacheStats?: CacheStats;
+  /** A progress display for each walk ("rules", then "llm"), told the number of closes it will take. */
+  progress?: (label: string, total: number) => Progress;
 }
 
 export interface BacktestResult extends Backtest {
@@ -43,20 +49,44 @@ export interface BacktestResult extends Backtest {
   estimate?: LlmEstimate;
 }
 
-const walkWith = (run: BacktestRun, model: AnalystModel | undefined) => {
+const walkWith = async (run: BacktestRun, model: AnalystModel | undefined) => {
   const store = new BacktestStore();
   const total = run.candles.length - firstAnalysedIndex(run.candles.length, run.config.lookbackCandles);
-  return walkForward(
-    {
-      symbol: run.symbol,
-      timeframe: run.timeframe,
-      candles: run.candles,
-      config: run.config,
-      onStep: run.onStep ? (step) => run.onStep?.(step, total) : undefined,
-    },
-    { signals: store, claims: store, verdicts: store, spend: store, mutes: store, model },
-  );
+  const progress = run.progress?.(model ? "llm  " : "rules", total);
+  try {
+    return await walkForward(
+      {
+        symbol: run.symbol,
+        timeframe: run.timeframe,
+        candles: run.candles,
+        config: run.config,
+        onStep: progress ? () => progress.tick() : undefined,
+      },
+      { signals: store, claims: store, verdicts: store, spend: store, mutes: store, model },
+    );
+  } finally {
+    progress?.done();
+  }
 };
+
+/**
+ * What the LLM walk really cost: a cached answer was paid for by an earlier run, so only new calls
+ * count. The signals keep every answer's own tokens and cost, so the walk decides as the first run did.
+ */
+function billCache(backtest: Backtest, stats: CacheStats, config: Config): Backtest {
+  const price = priceFor(config.analyst.model, config.analyst.prices) ?? {
+    inputPerMillion: 0,
+    outputPerMillion: 0,
+  };
+  const { run } = backtest.report;
+  const llm = {
+    calls: run.llm.calls,
+    costUsd: Number(costUsd(stats.newUsage, price).toFixed(6)),
+    cached: stats.hits,
+    newCalls: stats.misses,
+  };
+  return { ...backtest, report: { ...backtest.report, run: { ...run, llm } } };
+}
 
 /**
  * A backtest of one series: the rules analyst first (it is the gate pass count and, with an LLM, the
@@ -69,5 +99,10 @@ export async function runBacktest(run: BacktestRun): Promise<BacktestResult | un
   const estimate = estimateLlmRun(run.symbol, run.timeframe, run.candles, gateSteps, run.config);
   if (run.approve && !(await run.approve(estimate))) return undefined;
   const steps = await walkWith(run, run.model);
-  return { ...buildBacktest({ ...run, steps, rulesSteps }), steps, estimate };
+  const backtest = buildBacktest({ ...run, steps, rulesSteps });
+  return {
+    ...(run.cacheStats ? billCache(backtest, run.cacheStats, run.config) : backtest),
+    steps,
+    estimate,
+  };
 }

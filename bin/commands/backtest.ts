@@ -8,6 +8,8 @@ import type { AnalystModel } from "../../functions/core/verdict";
 import { loadConfig } from "../../functions/runtime/config";
 import { writeBacktestFiles } from "../../local/backtest-files";
 import { type BacktestResult, replayCandles, runBacktest } from "../../local/backtest-run";
+import { cachedModel } from "../../local/cached-model";
+import { progressBar } from "../../local/progress";
 import { parseSymbolArgument } from "./history";
 import { readReplay, timeframeFor } from "./start";
 
@@ -93,6 +95,7 @@ async function backtest(options: BacktestOptions): Promise<void> {
       );
     return true;
   };
+  const model = options.analyst === "llm" ? cachedModel(openAiModel(runConfig), options.cacheDir) : undefined;
   const result = await runBacktest({
     symbol,
     timeframe,
@@ -104,8 +107,10 @@ async function backtest(options: BacktestOptions): Promise<void> {
       seed: options.seed,
       draws: options.draws,
     },
-    model: options.analyst === "llm" ? openAiModel(runConfig) : undefined,
+    model,
+    cacheStats: model?.stats,
     approve,
+    progress: (label, total) => progressBar(total, { label }),
   });
   if (!result) return;
   await report(result, options, info);
@@ -154,11 +159,17 @@ export function registerBacktestCommand(program: Command): void {
       parseNumber("--draws", 10, 10_000, true),
       200,
     )
-    .option("--cache-dir <dir>", "where LLM answers are cached", ".signals/llm-cache")
+    .option(
+      "--cache-dir <dir>",
+      "where LLM answers are kept, keyed by model and prompt: a rerun asks nothing and costs nothing",
+      ".signals/llm-cache",
+    )
     .addHelpText(
       "after",
       `
 Fills: an alert on candle t fills at candle t+1's open. The analyst sees only candles up to t.
+On a terminal, stderr shows a progress bar with rate and ETA. equity.png draws its text with a system
+font (DejaVu Sans, Liberation Sans or Arial); without one it has no text.
 Environment (--analyst llm): OPENAI_API_KEY, OPENAI_BASE_URL`,
     )
     .action(backtest);

@@ -1,69 +1,15 @@
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { initWasm, Resvg } from "@resvg/resvg-wasm";
 import { CHART_SIZE } from "../core/chart";
 import type { ChartRenderer } from "../core/notify";
-import { optionalEnv } from "../runtime/env";
+import { loadResvgWasm, resvgWasmCandidates, svgToPng } from "./resvg";
 
-/**
- * The resvg wasm binary's file name. A Lambda bundle must ship it beside the bundled handler (the
- * stack copies node_modules/@resvg/resvg-wasm/index_bg.wasm there after bundling).
- */
-export const RESVG_WASM_FILE = "index_bg.wasm";
+export { RESVG_WASM_FILE, resvgWasmCandidates } from "./resvg";
 
-/** Where the wasm may be: beside the bundle, in the Lambda task root, or in node_modules (dev, tests). */
-export function resvgWasmCandidates(): string[] {
-  const candidates: string[] = [];
-  const attempt = (locate: () => string) => {
-    try {
-      candidates.push(locate());
-    } catch {
-      // That way of locating it does not apply in this runtime (no import.meta.url, no node_modules).
-    }
-  };
-  attempt(() => fileURLToPath(new URL(RESVG_WASM_FILE, import.meta.url)));
-  const taskRoot = optionalEnv("LAMBDA_TASK_ROOT");
-  if (taskRoot) candidates.push(join(taskRoot, RESVG_WASM_FILE));
-  attempt(() => createRequire(import.meta.url).resolve(`@resvg/resvg-wasm/${RESVG_WASM_FILE}`));
-  return [...new Set(candidates)];
-}
-
-let ready: Promise<void> | undefined;
-
-/** Loads the wasm once per container; a failure is not cached, so a later alert tries again. */
-function loadWasm(candidates: string[]): Promise<void> {
-  ready ??= (async () => {
-    const path = candidates.find((candidate) => existsSync(candidate));
-    if (!path) throw new Error(`resvg wasm not found; looked in ${candidates.join(", ")}`);
-    await initWasm(await readFile(path));
-  })().catch((error: unknown) => {
-    ready = undefined;
-    throw error;
-  });
-  return ready;
-}
-
-/** SVG → PNG with resvg compiled to wasm: no browser, no native binary, no system fonts needed. */
+/** The alert chart (no text, so no fonts) as PNG, with resvg's wasm loaded once per container. */
 export class ResvgChartRenderer implements ChartRenderer {
   constructor(private readonly wasmCandidates: () => string[] = resvgWasmCandidates) {}
 
   async render(svg: string): Promise<Uint8Array> {
-    await loadWasm(this.wasmCandidates());
-    const resvg = new Resvg(svg, {
-      fitTo: { mode: "width", value: CHART_SIZE.width },
-      font: { loadSystemFonts: false },
-      background: "#ffffff",
-    });
-    try {
-      const image = resvg.render();
-      const png = image.asPng();
-      image.free();
-      return png;
-    } finally {
-      resvg.free();
-    }
+    await loadResvgWasm(this.wasmCandidates());
+    return svgToPng(svg, { width: CHART_SIZE.width });
   }
 }

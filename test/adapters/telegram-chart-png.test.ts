@@ -5,15 +5,8 @@ import {
   resvgWasmCandidates,
 } from "../../functions/adapters/telegram-chart-png";
 import { alertChartSvg, CHART_SIZE } from "../../functions/core/chart";
+import { PNG_SIGNATURE, pngSize } from "../support/png";
 import { sampleSignal } from "../support/telegram-fixtures";
-
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-/** Width and height from the PNG's IHDR chunk. */
-const pngSize = (png: Uint8Array) => {
-  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
-  return { width: view.getUint32(16), height: view.getUint32(20) };
-};
 
 describe("ResvgChartRenderer (wasm, no browser, no native binary)", () => {
   it("says where it looked when the wasm file is missing, and works once it can find it", async () => {

@@ -8,9 +8,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { registerBacktestCommand } from "../../bin/commands/backtest";
 import { formatReplayCsv } from "../../functions/adapters/prices/replay-csv";
 import type { BacktestReport } from "../../functions/core/backtest/report";
+import { EQUITY_CHART_SIZE } from "../../functions/core/equity-chart";
 import { sampleSeries } from "../../local/sample-series";
 import { chatCompletionBody } from "../analyst/chat-completions";
 import { type FakeServer, startFakeServer } from "../support/http-server";
+import { PNG_SIGNATURE, pngSize } from "../support/png";
 
 const exec = promisify(execFile);
 const ROOT = join(import.meta.dirname, "../..");
@@ -60,8 +62,13 @@ describe("signals backtest with the rules analyst", () => {
     expect(report.baselines.random.seed).toBe(1);
   });
 
-  it("writes report.json, trades.csv and signals.csv that agree with the report", () => {
-    expect(readdirSync(out)).toEqual(expect.arrayContaining(["report.json", "trades.csv", "signals.csv"]));
+  it("writes report.json, trades.csv, signals.csv and equity.png that agree with the report", () => {
+    expect(readdirSync(out)).toEqual(
+      expect.arrayContaining(["report.json", "trades.csv", "signals.csv", "equity.png"]),
+    );
+    const png = readFileSync(join(out, "equity.png"));
+    expect([...png.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+    expect(pngSize(png)).toEqual(EQUITY_CHART_SIZE);
     expect(JSON.parse(readFileSync(join(out, "report.json"), "utf8"))).toEqual(report);
     const trades = readFileSync(join(out, "trades.csv"), "utf8").trim().split("\n");
     expect(trades[0]).toBe("side,entryTime,entryPrice,exitTime,exitPrice,return,openAtEnd");
@@ -117,6 +124,8 @@ describe("signals backtest refuses bad input with one clear line", () => {
 describe("signals backtest with the LLM (a local server answering as OpenAI does)", () => {
   let server: FakeServer;
   const cacheDir = join(dir, "llm-cache");
+  /** The first LLM run's report, every answer asked of the server. */
+  let fresh: BacktestReport;
   beforeAll(async () => {
     server = await startFakeServer((request) => {
       const user = JSON.parse(
@@ -148,6 +157,7 @@ describe("signals backtest with the LLM (a local server answering as OpenAI does
     );
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as BacktestReport;
+    fresh = report;
     expect(report.run.analyst).toBe("llm");
     expect(report.run.llm.calls).toBe(report.gatePasses);
     expect(server.requests).toHaveLength(report.gatePasses);
@@ -155,4 +165,26 @@ describe("signals backtest with the LLM (a local server answering as OpenAI does
     // The prompt is blind: no symbol, no date.
     for (const request of server.requests) expect(request.body).not.toMatch(/BTC|20\d\d-\d\d-\d\d/);
   }, 120_000);
+
+  it("reruns from the answer cache: no request, the same report, nothing spent", async () => {
+    const args = ["--replay", replay, "--analyst", "llm", "--json", "--cache-dir", cacheDir];
+    const asked = server.requests.length;
+    const result = await signals(args, env());
+    expect(result.code).toBe(0);
+    expect(server.requests).toHaveLength(asked);
+    const rerun = JSON.parse(result.stdout) as BacktestReport;
+    const calls = fresh.run.llm.calls;
+    expect(fresh.run.llm).toMatchObject({ cached: 0, newCalls: calls, costUsd: expect.any(Number) });
+    expect(fresh.run.llm.costUsd).toBeGreaterThan(0);
+    expect(rerun.run.llm).toEqual({ calls, costUsd: 0, cached: calls, newCalls: 0 });
+    const withoutLlm = (report: BacktestReport) => ({ ...report, run: { ...report.run, llm: undefined } });
+    expect(withoutLlm(rerun)).toEqual(withoutLlm(fresh));
+
+    const text = await signals(
+      args.filter((a) => a !== "--json"),
+      env(),
+    );
+    expect(text.stdout).toContain(`LLM calls ${calls} (${calls} cached, 0 new calls), cost $0.0000`);
+    expect(server.requests).toHaveLength(asked);
+  }, 180_000);
 });

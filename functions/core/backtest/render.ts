@@ -12,6 +12,9 @@ const spreadText = (s: Spread | undefined, format: (v: number) => string) =>
 const equityLine = (label: string, f: EquityFigures) =>
   `  ${label.padEnd(15)} return ${formatReturn(f.totalReturn).padStart(9)}   max drawdown ${pct(f.maxDrawdown).padStart(6)}   Sharpe ${sharpe(f.sharpe)}`;
 
+const llmLine = (llm: AnalystRun["llm"]) =>
+  `  LLM calls ${llm.calls}${llm.cached === undefined ? "" : ` (${llm.cached} cached, ${llm.newCalls ?? 0} new calls)`}, cost $${llm.costUsd.toFixed(4)}`;
+
 function runLines(run: AnalystRun): string[] {
   const lines = run.hitRates.map(
     (h) =>
@@ -37,7 +40,7 @@ export function renderBacktest(report: BacktestReport): string {
     `Backtest ${report.symbol} ${report.timeframe}, ${report.period.from.slice(0, 16)} to ${report.period.to.slice(0, 16)} UTC`,
     `  ${report.closes} closes, ${report.gatePasses} gate passes, ${run.alerts} alerts; fills at the next candle's open, fee ${report.fees.bpsPerSide} bps per side, ${report.short ? "long/short" : "long/flat"}`,
     `  analyst ${run.analyst}${run.model ? ` (${run.model}, ${run.promptVersion})` : ""}: BUY ${a.BUY}, SELL ${a.SELL}, HOLD ${a.HOLD}, ABSTAIN ${a.ABSTAIN}${abstains ? ` (${abstains})` : ""}`,
-    ...(run.analyst === "llm" ? [`  LLM calls ${run.llm.calls}, cost $${run.llm.costUsd.toFixed(4)}`] : []),
+    ...(run.analyst === "llm" ? [llmLine(run.llm)] : []),
     "",
     ...runLines(run),
     "",

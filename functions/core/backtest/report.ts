@@ -24,7 +24,8 @@ export interface AnalystRun {
   actions: Record<"BUY" | "SELL" | "HOLD" | "ABSTAIN", number>;
   abstainReasons: Record<string, number>;
   alerts: number;
-  llm: { calls: number; costUsd: number };
+  /** With an answer cache: `cached` calls read from it, `newCalls` asked; `costUsd` is then the new calls' alone. */
+  llm: { calls: number; costUsd: number; cached?: number; newCalls?: number };
   /** Hit rate of the alerts at each horizon, before fees. */
   hitRates: HorizonScore[];
   strategy: EquityFigures & { exposure: number; trades: number; unfilled: number };

@@ -12,8 +12,8 @@ import {
 import type { DailySpend } from "../ports";
 import type { Signal } from "../signal";
 import { timeframeMs } from "../timeframes";
-import type { PipelineHealth } from "./bot";
 import { statsPhone } from "../track-record/stats-phone";
+import type { PipelineHealth } from "./bot";
 import { BOT_COMMANDS } from "./commands";
 
 /** The bot's answers as Telegram HTML; every value from outside is escaped, every answer fits 4096. */

@@ -1,0 +1,73 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { initWasm, Resvg } from "@resvg/resvg-wasm";
+import { optionalEnv } from "../runtime/env";
+
+/**
+ * The resvg wasm binary's file name. A Lambda bundle must ship it beside the bundled handler (the
+ * stack copies node_modules/@resvg/resvg-wasm/index_bg.wasm there after bundling).
+ */
+export const RESVG_WASM_FILE = "index_bg.wasm";
+
+/** Where the wasm may be: beside the bundle, in the Lambda task root, or in node_modules (dev, tests). */
+export function resvgWasmCandidates(): string[] {
+  const candidates: string[] = [];
+  const attempt = (locate: () => string) => {
+    try {
+      candidates.push(locate());
+    } catch {
+      // That way of locating it does not apply in this runtime (no import.meta.url, no node_modules).
+    }
+  };
+  attempt(() => fileURLToPath(new URL(RESVG_WASM_FILE, import.meta.url)));
+  const taskRoot = optionalEnv("LAMBDA_TASK_ROOT");
+  if (taskRoot) candidates.push(join(taskRoot, RESVG_WASM_FILE));
+  attempt(() => createRequire(import.meta.url).resolve(`@resvg/resvg-wasm/${RESVG_WASM_FILE}`));
+  return [...new Set(candidates)];
+}
+
+let ready: Promise<void> | undefined;
+
+/** Loads the wasm once per process; a failure is not cached, so a later render tries again. */
+export function loadResvgWasm(candidates: string[] = resvgWasmCandidates()): Promise<void> {
+  ready ??= (async () => {
+    const path = candidates.find((candidate) => existsSync(candidate));
+    if (!path) throw new Error(`resvg wasm not found; looked in ${candidates.join(", ")}`);
+    await initWasm(await readFile(path));
+  })().catch((error: unknown) => {
+    ready = undefined;
+    throw error;
+  });
+  return ready;
+}
+
+export interface SvgToPngOptions {
+  width: number;
+  /** Raw TTF/OTF files for the SVG's text; none renders no text (the wasm sees no system fonts). */
+  fonts?: Uint8Array[];
+  /** The family of `fonts` that generic and unknown families fall back to. */
+  fontFamily?: string;
+}
+
+/** SVG → PNG with resvg compiled to wasm: no browser, no native binary. Call loadResvgWasm first. */
+export function svgToPng(svg: string, options: SvgToPngOptions): Uint8Array {
+  const family = options.fontFamily
+    ? { defaultFontFamily: options.fontFamily, sansSerifFamily: options.fontFamily }
+    : {};
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: "width", value: options.width },
+    font: options.fonts?.length ? { fontBuffers: options.fonts, ...family } : { loadSystemFonts: false },
+    background: "#ffffff",
+  });
+  try {
+    const image = resvg.render();
+    const png = image.asPng();
+    image.free();
+    return png;
+  } finally {
+    resvg.free();
+  }
+}
