@@ -5,7 +5,10 @@
  * object per input and the array shifting, which made features cost over a millisecond per close.
  * A series holds NaN where the indicator has no value yet (the window is too short).
  */
-export type Series = Float64Array;
+export type Series = number[];
+
+/** Plain arrays, not typed ones: a typed array's off-heap buffer costs more than this math. */
+const nanSeries = (length: number): Series => new Array<number>(length).fill(Number.NaN);
 
 /** Mean of `values[end - period + 1 .. end]`, summed oldest first as trading-signals' getAverage. */
 export function meanAt(values: ArrayLike<number>, end: number, period: number): number {
@@ -32,7 +35,12 @@ export interface Bands {
 }
 
 /** Bollinger bands of the `period` closes ending at `end` (NaN bands before the first full span). */
-export function bollingerAt(closes: ArrayLike<number>, end: number, period: number, deviations: number): Bands {
+export function bollingerAt(
+  closes: ArrayLike<number>,
+  end: number,
+  period: number,
+  deviations: number,
+): Bands {
   const middle = meanAt(closes, end, period);
   if (Number.isNaN(middle)) return { upper: Number.NaN, middle, lower: Number.NaN };
   const spread = deviationAt(closes, end, period, middle) * deviations;
@@ -45,7 +53,7 @@ export function bollingerAt(closes: ArrayLike<number>, end: number, period: numb
  * what trading-signals' EMA makes of it as its first input, `sma * k + sma * (1 - k)`.
  */
 export function seededEmaSeries(values: ArrayLike<number>, period: number, start = 0): Series {
-  const out = new Float64Array(values.length).fill(Number.NaN);
+  const out = nanSeries(values.length);
   const weight = 2 / (period + 1);
   let seedSum = 0;
   let seedCount = 0;
@@ -69,42 +77,41 @@ export function seededEmaSeries(values: ArrayLike<number>, period: number, start
 }
 
 /**
- * Wilder's smoothing (trading-signals' WSMA) of `values[from..]`: the SMA of the first `period`,
- * then `previous + (value - previous) / period`.
+ * Wilder's smoothing (trading-signals' WSMA), one value at a time: the SMA of the first `period`
+ * values, then `previous + (value - previous) / period`. NaN until the SMA exists.
  */
-function wilderInto(out: Series, values: ArrayLike<number>, period: number, from: number): Series {
-  const factor = 1 / period;
-  let sum = 0;
-  let previous = Number.NaN;
-  for (let i = from; i < values.length; i++) {
-    const value = values[i] as number;
-    if (i - from < period) {
-      sum += value;
-      if (i - from === period - 1) previous = sum / period;
-      else continue;
-    } else previous = (value - previous) * factor + previous;
-    out[i] = previous;
+class Wilder {
+  private readonly factor: number;
+  private sum = 0;
+  private count = 0;
+  value = Number.NaN;
+
+  constructor(private readonly period: number) {
+    this.factor = 1 / period;
   }
-  return out;
+
+  add(value: number): number {
+    if (this.count < this.period) {
+      this.sum += value;
+      this.count++;
+      if (this.count === this.period) this.value = this.sum / this.period;
+    } else this.value = (value - this.value) * this.factor + this.value;
+    return this.value;
+  }
 }
 
 /** RSI with Wilder smoothing of gains and losses, 100 when there were no losses. */
 export function rsiSeries(closes: ArrayLike<number>, period: number): Series {
-  const count = closes.length;
-  const gains = new Float64Array(count);
-  const losses = new Float64Array(count);
-  for (let i = 1; i < count; i++) {
+  const out = nanSeries(closes.length);
+  const gain = new Wilder(period);
+  const loss = new Wilder(period);
+  for (let i = 1; i < closes.length; i++) {
     const current = closes[i] as number;
     const previous = closes[i - 1] as number;
-    if (current > previous) gains[i] = current - previous;
-    else losses[i] = previous - current;
-  }
-  const averageGain = wilderInto(new Float64Array(count).fill(Number.NaN), gains, period, 1);
-  const averageLoss = wilderInto(new Float64Array(count).fill(Number.NaN), losses, period, 1);
-  const out = new Float64Array(count).fill(Number.NaN);
-  for (let i = period; i < count; i++) {
-    const loss = averageLoss[i] as number;
-    out[i] = loss === 0 ? 100 : 100 - 100 / ((averageGain[i] as number) / loss + 1);
+    const up = current > previous;
+    const averageGain = gain.add(up ? current - previous : 0);
+    const averageLoss = loss.add(up ? 0 : previous - current);
+    if (i >= period) out[i] = averageLoss === 0 ? 100 : 100 - 100 / (averageGain / averageLoss + 1);
   }
   return out;
 }
@@ -116,25 +123,26 @@ export function atrSeries(
   closes: ArrayLike<number>,
   period: number,
 ): Series {
-  const count = closes.length;
-  const ranges = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
+  const out = nanSeries(closes.length);
+  const atr = new Wilder(period);
+  for (let i = 0; i < closes.length; i++) {
     const high = highs[i] as number;
     const low = lows[i] as number;
-    if (i === 0) ranges[i] = high - low;
-    else {
-      const previousClose = closes[i - 1] as number;
-      ranges[i] = Math.max(high - low, Math.abs(high - previousClose), Math.abs(low - previousClose));
+    if (i === 0) {
+      out[i] = atr.add(high - low);
+      continue;
     }
+    const previousClose = closes[i - 1] as number;
+    out[i] = atr.add(Math.max(high - low, Math.abs(high - previousClose), Math.abs(low - previousClose)));
   }
-  return wilderInto(new Float64Array(count).fill(Number.NaN), ranges, period, 0);
+  return out;
 }
 
 /** MACD as TA-Lib computes it: the fast EMA starts on the slow EMA's first bar. */
 export function macdSeries(closes: ArrayLike<number>, fast: number, slow: number, signal: number) {
   const slowEma = seededEmaSeries(closes, slow);
   const fastEma = seededEmaSeries(closes, fast, slow - fast);
-  const line = new Float64Array(closes.length);
+  const line = nanSeries(closes.length);
   for (let i = 0; i < line.length; i++) line[i] = (fastEma[i] as number) - (slowEma[i] as number);
   return { line, signalLine: seededEmaSeries(line, signal) };
 }

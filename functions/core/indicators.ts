@@ -1,7 +1,15 @@
 import { getPercentageChange } from "trading-signals";
 import type { Candle } from "./candles";
 import type { GateConfig } from "./config";
-import { atrSeries, bollingerAt, macdSeries, meanAt, rsiSeries, seededEmaSeries, zScoreAt } from "./indicator-series";
+import {
+  atrSeries,
+  bollingerAt,
+  macdSeries,
+  meanAt,
+  rsiSeries,
+  seededEmaSeries,
+  zScoreAt,
+} from "./indicator-series";
 
 /**
  * The feature snapshot a verdict is made on: compact numbers, stored with every signal as
@@ -72,11 +80,15 @@ function percentChange(closes: ArrayLike<number>, index: number, candles: number
  * Z-score of this candle's log volume against the previous `VOLUME_WINDOW` candles'. Volume is
  * roughly log-normal: on raw volume a quiet window turns ordinary candles into "spikes".
  */
-function volumeZ(volumes: ArrayLike<number>, logVolumes: ArrayLike<number>, index: number): number {
+function volumeZ(volumes: ArrayLike<number>, index: number): number {
   if (index < VOLUME_WINDOW || index >= volumes.length) return Number.NaN;
-  // A candle without trades has no log.
-  for (let j = index - VOLUME_WINDOW; j <= index; j++) if (!((volumes[j] as number) > 0)) return Number.NaN;
-  return zScoreAt(logVolumes, index, VOLUME_WINDOW);
+  const logs: number[] = [];
+  for (let j = index - VOLUME_WINDOW; j <= index; j++) {
+    const volume = volumes[j] as number;
+    if (!(volume > 0)) return Number.NaN; // a candle without trades has no log
+    logs.push(Math.log(volume));
+  }
+  return zScoreAt(logs, VOLUME_WINDOW, VOLUME_WINDOW);
 }
 
 /** Rounded to `SIGNIFICANT_DIGITS`; null for a missing (NaN) or infinite value. */
@@ -88,18 +100,15 @@ const round = (value: number | null | undefined): number | null =>
 /** Every indicator series of one window, and the snapshot of any of its candles. */
 function windowSnapshots(candles: readonly Candle[], gate: GateConfig): SnapshotAt {
   const count = candles.length;
-  const closes = new Float64Array(count);
-  const highs = new Float64Array(count);
-  const lows = new Float64Array(count);
-  const volumes = new Float64Array(count);
-  const logVolumes = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    const candle = candles[i] as Candle;
-    closes[i] = candle.close;
-    highs[i] = candle.high;
-    lows[i] = candle.low;
-    volumes[i] = candle.volume;
-    logVolumes[i] = Math.log(candle.volume);
+  const closes: number[] = [];
+  const highs: number[] = [];
+  const lows: number[] = [];
+  const volumes: number[] = [];
+  for (const candle of candles) {
+    closes.push(candle.close);
+    highs.push(candle.high);
+    lows.push(candle.low);
+    volumes.push(candle.volume);
   }
   const rsi = rsiSeries(closes, gate.rsiPeriod);
   const atr = atrSeries(highs, lows, closes, ATR_PERIOD);
@@ -132,7 +141,7 @@ function windowSnapshots(candles: readonly Candle[], gate: GateConfig): Snapshot
       emaSlow: round(value(emaSlow, i)),
       atr: round(atrNow),
       atrPct: close ? round((atrNow / close) * 100) : null,
-      volumeZ: round(volumeZ(volumes, logVolumes, i)),
+      volumeZ: round(volumeZ(volumes, i)),
       return1: round(percentChange(closes, i, 1)),
       return4: round(percentChange(closes, i, 4)),
       return24: round(percentChange(closes, i, 24)),

@@ -16,9 +16,9 @@ import { computeFeatures, type Features, MACD_PERIODS } from "../../functions/co
 import { sampleSeries } from "../../local/sample-series";
 import { hasShared, sharedMissing } from "../support/shared";
 import {
-  macdSeries as referenceMacd,
-  referenceFeatures,
   seededEma as referenceEma,
+  referenceFeatures,
+  macdSeries as referenceMacd,
   streamed,
 } from "./indicator-series-reference";
 
@@ -36,7 +36,14 @@ const market = sampleSeries("BTC-USD", "1h", 600, NOW);
 /** The corners: flat prices (no losses, no band width, no variance), a gap in trades, a step up. */
 const corners: Candle[] = Array.from({ length: 120 }, (_, i) => {
   const close = i < 60 ? 100 : 100 + (i % 7 === 0 ? -1 : 2);
-  return { time: i * 3_600_000, open: close, high: close + 1, low: close - 1, close, volume: i === 70 ? 0 : 5 };
+  return {
+    time: i * 3_600_000,
+    open: close,
+    high: close + 1,
+    low: close - 1,
+    close,
+    volume: i === 70 ? 0 : 5,
+  };
 });
 
 /**
