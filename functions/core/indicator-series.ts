@@ -1,14 +1,11 @@
 /**
- * Indicators over one window of candles with plain arrays, one pass each. Every value is the same
- * float arithmetic, in the same order, as trading-signals' streaming classes (SMA, EMA, WSMA, RSI,
- * ATR, BollingerBands, getZScore), so the results are bit-identical to theirs; what goes is the
- * object per input and the array shifting, which made features cost over a millisecond per close.
- * A series holds NaN where the indicator has no value yet (the window is too short).
+ * Indicators over one window of candles, in one pass: streaming ones fed value by value, windowed
+ * ones (mean, bands, z-score) read at the indices asked for. Every value is the same float
+ * arithmetic, in the same order, as trading-signals' (SMA, EMA, WSMA, RSI, ATR, BollingerBands,
+ * getZScore), so results are bit-identical to theirs; what goes is their object per input, array
+ * shifting and rolling history, which made features cost over a millisecond per close.
+ * NaN stands for "no value yet" (the window is too short).
  */
-export type Series = number[];
-
-/** Plain arrays, not typed ones: a typed array's off-heap buffer costs more than this math. */
-const nanSeries = (length: number): Series => new Array<number>(length).fill(Number.NaN);
 
 /** Mean of `values[end - period + 1 .. end]`, summed oldest first as trading-signals' getAverage. */
 export function meanAt(values: ArrayLike<number>, end: number, period: number): number {
@@ -48,39 +45,10 @@ export function bollingerAt(
 }
 
 /**
- * EMA seeded with the SMA of its first `period` values from `start` (NaN values are skipped: the
- * MACD line before it exists). The seed index reports the SMA itself; the state carried on is
- * what trading-signals' EMA makes of it as its first input, `sma * k + sma * (1 - k)`.
+ * Wilder's smoothing (trading-signals' WSMA): the SMA of the first `period` values, then
+ * `previous + (value - previous) / period`. NaN until the SMA exists.
  */
-export function seededEmaSeries(values: ArrayLike<number>, period: number, start = 0): Series {
-  const out = nanSeries(values.length);
-  const weight = 2 / (period + 1);
-  let seedSum = 0;
-  let seedCount = 0;
-  let state = Number.NaN;
-  for (let i = start; i < values.length; i++) {
-    const value = values[i] as number;
-    if (Number.isNaN(value)) continue;
-    if (seedCount < period) {
-      seedSum += value;
-      seedCount++;
-      if (seedCount < period) continue;
-      const average = seedSum / period;
-      state = average * weight + average * (1 - weight);
-      out[i] = average;
-    } else {
-      state = value * weight + state * (1 - weight);
-      out[i] = state;
-    }
-  }
-  return out;
-}
-
-/**
- * Wilder's smoothing (trading-signals' WSMA), one value at a time: the SMA of the first `period`
- * values, then `previous + (value - previous) / period`. NaN until the SMA exists.
- */
-class Wilder {
+export class Wilder {
   private readonly factor: number;
   private sum = 0;
   private count = 0;
@@ -100,51 +68,104 @@ class Wilder {
   }
 }
 
-/** RSI with Wilder smoothing of gains and losses, 100 when there were no losses. */
-export function rsiSeries(closes: ArrayLike<number>, period: number): Series {
-  const out = nanSeries(closes.length);
-  const gain = new Wilder(period);
-  const loss = new Wilder(period);
-  for (let i = 1; i < closes.length; i++) {
-    const current = closes[i] as number;
-    const previous = closes[i - 1] as number;
-    const up = current > previous;
-    const averageGain = gain.add(up ? current - previous : 0);
-    const averageLoss = loss.add(up ? 0 : previous - current);
-    if (i >= period) out[i] = averageLoss === 0 ? 100 : 100 - 100 / (averageGain / averageLoss + 1);
+/**
+ * EMA seeded with the SMA of its first `period` values (TA-Lib, LEAN and most charting tools do
+ * this; trading-signals' EMA starts from the first price). The seed reports the SMA itself; the
+ * state carried on is what trading-signals' EMA makes of it as its first input,
+ * `sma * k + sma * (1 - k)`. NaN inputs (a MACD line before it exists) are skipped.
+ */
+export class SeededEma {
+  private readonly weight: number;
+  private seedSum = 0;
+  private seedCount = 0;
+  private state = Number.NaN;
+
+  constructor(private readonly period: number) {
+    this.weight = 2 / (period + 1);
   }
-  return out;
+
+  /** The EMA after `value`; NaN while seeding or for a NaN input. */
+  add(value: number): number {
+    if (Number.isNaN(value)) return Number.NaN;
+    if (this.seedCount < this.period) {
+      this.seedSum += value;
+      this.seedCount++;
+      if (this.seedCount < this.period) return Number.NaN;
+      const average = this.seedSum / this.period;
+      this.state = average * this.weight + average * (1 - this.weight);
+      return average;
+    }
+    this.state = value * this.weight + this.state * (1 - this.weight);
+    return this.state;
+  }
+}
+
+/** RSI with Wilder smoothing of gains and losses, 100 when there were no losses. */
+export class WilderRsi {
+  private readonly gain: Wilder;
+  private readonly loss: Wilder;
+  private previous = Number.NaN;
+  private changes = 0;
+
+  constructor(private readonly period: number) {
+    this.gain = new Wilder(period);
+    this.loss = new Wilder(period);
+  }
+
+  add(close: number): number {
+    const previous = this.previous;
+    this.previous = close;
+    if (Number.isNaN(previous)) return Number.NaN;
+    const up = close > previous;
+    const gain = this.gain.add(up ? close - previous : 0);
+    const loss = this.loss.add(up ? 0 : previous - close);
+    if (++this.changes < this.period) return Number.NaN;
+    return loss === 0 ? 100 : 100 - 100 / (gain / loss + 1);
+  }
 }
 
 /** ATR: Wilder smoothing of the true range (the first candle's is its high minus its low). */
-export function atrSeries(
-  highs: ArrayLike<number>,
-  lows: ArrayLike<number>,
-  closes: ArrayLike<number>,
-  period: number,
-): Series {
-  const out = nanSeries(closes.length);
-  const atr = new Wilder(period);
-  for (let i = 0; i < closes.length; i++) {
-    const high = highs[i] as number;
-    const low = lows[i] as number;
-    if (i === 0) {
-      out[i] = atr.add(high - low);
-      continue;
-    }
-    const previousClose = closes[i - 1] as number;
-    out[i] = atr.add(Math.max(high - low, Math.abs(high - previousClose), Math.abs(low - previousClose)));
+export class WilderAtr {
+  private readonly smoothing: Wilder;
+  private previousClose = Number.NaN;
+
+  constructor(period: number) {
+    this.smoothing = new Wilder(period);
   }
-  return out;
+
+  add(high: number, low: number, close: number): number {
+    const previousClose = this.previousClose;
+    this.previousClose = close;
+    const range = Number.isNaN(previousClose)
+      ? high - low
+      : Math.max(high - low, Math.abs(high - previousClose), Math.abs(low - previousClose));
+    return this.smoothing.add(range);
+  }
 }
 
 /** MACD as TA-Lib computes it: the fast EMA starts on the slow EMA's first bar. */
-export function macdSeries(closes: ArrayLike<number>, fast: number, slow: number, signal: number) {
-  const slowEma = seededEmaSeries(closes, slow);
-  const fastEma = seededEmaSeries(closes, fast, slow - fast);
-  const line = nanSeries(closes.length);
-  for (let i = 0; i < line.length; i++) line[i] = (fastEma[i] as number) - (slowEma[i] as number);
-  return { line, signalLine: seededEmaSeries(line, signal) };
+export class Macd {
+  private readonly fastEma: SeededEma;
+  private readonly slowEma: SeededEma;
+  private readonly signalEma: SeededEma;
+  private readonly fastStart: number;
+  private count = 0;
+  line = Number.NaN;
+  signal = Number.NaN;
+
+  constructor(fast: number, slow: number, signal: number) {
+    this.fastEma = new SeededEma(fast);
+    this.slowEma = new SeededEma(slow);
+    this.signalEma = new SeededEma(signal);
+    this.fastStart = slow - fast;
+  }
+
+  add(close: number): void {
+    const slow = this.slowEma.add(close);
+    const fast = this.count++ >= this.fastStart ? this.fastEma.add(close) : Number.NaN;
+    this.line = fast - slow;
+    this.signal = this.signalEma.add(this.line);
+  }
 }
 
 /**

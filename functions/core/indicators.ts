@@ -1,15 +1,7 @@
 import { getPercentageChange } from "trading-signals";
 import type { Candle } from "./candles";
 import type { GateConfig } from "./config";
-import {
-  atrSeries,
-  bollingerAt,
-  macdSeries,
-  meanAt,
-  rsiSeries,
-  seededEmaSeries,
-  zScoreAt,
-} from "./indicator-series";
+import { bollingerAt, Macd, meanAt, SeededEma, WilderAtr, WilderRsi, zScoreAt } from "./indicator-series";
 
 /**
  * The feature snapshot a verdict is made on: compact numbers, stored with every signal as
@@ -67,9 +59,6 @@ export const SIGNIFICANT_DIGITS = 7;
 /** The snapshot at `index` of a window's series; null where the window does not reach. */
 type SnapshotAt = (index: number) => FeatureSnapshot;
 
-const value = (series: ArrayLike<number>, index: number): number =>
-  index >= 0 && index < series.length ? (series[index] as number) : Number.NaN;
-
 function percentChange(closes: ArrayLike<number>, index: number, candles: number): number | null {
   const base = closes[index - candles];
   const close = closes[index];
@@ -80,11 +69,11 @@ function percentChange(closes: ArrayLike<number>, index: number, candles: number
  * Z-score of this candle's log volume against the previous `VOLUME_WINDOW` candles'. Volume is
  * roughly log-normal: on raw volume a quiet window turns ordinary candles into "spikes".
  */
-function volumeZ(volumes: ArrayLike<number>, index: number): number {
-  if (index < VOLUME_WINDOW || index >= volumes.length) return Number.NaN;
+function volumeZ(candles: readonly Candle[], index: number): number {
+  if (index < VOLUME_WINDOW || index >= candles.length) return Number.NaN;
   const logs: number[] = [];
   for (let j = index - VOLUME_WINDOW; j <= index; j++) {
-    const volume = volumes[j] as number;
+    const volume = (candles[j] as Candle).volume;
     if (!(volume > 0)) return Number.NaN; // a candle without trades has no log
     logs.push(Math.log(volume));
   }
@@ -97,33 +86,50 @@ const round = (value: number | null | undefined): number | null =>
     ? null
     : Number(value.toPrecision(SIGNIFICANT_DIGITS));
 
-/** Every indicator series of one window, and the snapshot of any of its candles. */
-function windowSnapshots(candles: readonly Candle[], gate: GateConfig): SnapshotAt {
+/**
+ * The streaming indicators fed every candle of the window, their values kept from candle `from`
+ * on (the oldest a snapshot reads), and the snapshot of any candle from `from + 1` on.
+ */
+function windowSnapshots(candles: readonly Candle[], gate: GateConfig, from: number): SnapshotAt {
   const count = candles.length;
-  const closes: number[] = [];
-  const highs: number[] = [];
-  const lows: number[] = [];
-  const volumes: number[] = [];
-  for (const candle of candles) {
-    closes.push(candle.close);
-    highs.push(candle.high);
-    lows.push(candle.low);
-    volumes.push(candle.volume);
+  const kept = Math.max(0, count - from);
+  const closes = new Array<number>(count);
+  const [rsi, atr, emaFast, emaSlow, macdLine, macdSignal] = Array.from({ length: 6 }, () =>
+    new Array<number>(kept).fill(Number.NaN),
+  ) as [number[], number[], number[], number[], number[], number[]];
+  const rsiOf = new WilderRsi(gate.rsiPeriod);
+  const atrOf = new WilderAtr(ATR_PERIOD);
+  const emaFastOf = new SeededEma(gate.maCross.fast);
+  const emaSlowOf = new SeededEma(gate.maCross.slow);
+  const macdOf = new Macd(MACD_PERIODS.fast, MACD_PERIODS.slow, MACD_PERIODS.signal);
+  for (let i = 0; i < count; i++) {
+    const { high, low, close } = candles[i] as Candle;
+    closes[i] = close;
+    const rsiNow = rsiOf.add(close);
+    const atrNow = atrOf.add(high, low, close);
+    const emaFastNow = emaFastOf.add(close);
+    const emaSlowNow = emaSlowOf.add(close);
+    macdOf.add(close);
+    if (i < from) continue;
+    const at = i - from;
+    rsi[at] = rsiNow;
+    atr[at] = atrNow;
+    emaFast[at] = emaFastNow;
+    emaSlow[at] = emaSlowNow;
+    macdLine[at] = macdOf.line;
+    macdSignal[at] = macdOf.signal;
   }
-  const rsi = rsiSeries(closes, gate.rsiPeriod);
-  const atr = atrSeries(highs, lows, closes, ATR_PERIOD);
-  const emaFast = seededEmaSeries(closes, gate.maCross.fast);
-  const emaSlow = seededEmaSeries(closes, gate.maCross.slow);
-  const macd = macdSeries(closes, MACD_PERIODS.fast, MACD_PERIODS.slow, MACD_PERIODS.signal);
+  const value = (series: number[], index: number): number =>
+    index >= from && index < count ? (series[index - from] as number) : Number.NaN;
 
   return (i) => {
     const close = i >= 0 && i < count ? (closes[i] as number) : null;
     const band = bollingerAt(closes, i, BOLLINGER.period, BOLLINGER.deviations);
     const atrNow = value(atr, i);
     const atrBefore = value(atr, i - 1);
-    const closeBefore = closes[i - 1];
-    const line = value(macd.line, i);
-    const signal = value(macd.signalLine, i);
+    const closeBefore = i >= 1 ? closes[i - 1] : undefined;
+    const line = value(macdLine, i);
+    const signal = value(macdSignal, i);
     const width = band.upper - band.lower;
     return {
       close: round(close),
@@ -141,7 +147,7 @@ function windowSnapshots(candles: readonly Candle[], gate: GateConfig): Snapshot
       emaSlow: round(value(emaSlow, i)),
       atr: round(atrNow),
       atrPct: close ? round((atrNow / close) * 100) : null,
-      volumeZ: round(volumeZ(volumes, i)),
+      volumeZ: round(volumeZ(candles, i)),
       return1: round(percentChange(closes, i, 1)),
       return4: round(percentChange(closes, i, 4)),
       return24: round(percentChange(closes, i, 24)),
@@ -160,8 +166,10 @@ function windowSnapshots(candles: readonly Candle[], gate: GateConfig): Snapshot
  * and most closes do not.
  */
 export function computeFeatures(candles: readonly Candle[], gate: GateConfig): Features {
-  const snapshotAt = windowSnapshots(candles, gate);
   const last = candles.length - 1;
+  const oldest = Math.max(0, last - gate.rearmCandles - 1);
+  // moveAtr reads the ATR of the candle before the oldest snapshot.
+  const snapshotAt = windowSnapshots(candles, gate, Math.max(0, oldest - 1));
   const now = snapshotAt(last);
   const previous = snapshotAt(last - 1);
   let recent: FeatureSnapshot[] | undefined;
@@ -171,7 +179,7 @@ export function computeFeatures(candles: readonly Candle[], gate: GateConfig): F
     get recent() {
       if (!recent) {
         recent = [];
-        for (let i = Math.max(0, last - gate.rearmCandles - 1); i < last - 1; i++) recent.push(snapshotAt(i));
+        for (let i = oldest; i < last - 1; i++) recent.push(snapshotAt(i));
         if (last >= 1) recent.push(previous);
         if (last >= 0) recent.push(now);
       }
