@@ -7,6 +7,7 @@ const benches: Array<[string, () => Promise<{ run(): Promise<void> }>]> = [
   ["fetch tick", () => import("./fetch-tick")],
   ["analyst", () => import("./analyst")],
   ["bundles", () => import("./bundles")],
+  ["features", () => import("./features")],
   ["backtest", () => import("./backtest")],
 ];
 

@@ -112,6 +112,9 @@ function rawTriggers(step: Step, gate: GateConfig): Trigger[] {
  * (the other direction) is always fresh. Empty means a HOLD from the gate.
  */
 export function evaluateGate(features: Features, gate: GateConfig): Trigger[] {
+  const current = rawTriggers({ before: features.previous, now: features.now }, gate);
+  // Most candles trigger nothing: the recent snapshots are read (and computed) only when one does.
+  if (current.length === 0) return current;
   const steps: Step[] = [];
   const { recent } = features;
   for (let i = 1; i < recent.length; i++) {
@@ -119,8 +122,6 @@ export function evaluateGate(features: Features, gate: GateConfig): Trigger[] {
     const now = recent[i];
     if (before && now) steps.push({ before, now });
   }
-  const current = rawTriggers({ before: features.previous, now: features.now }, gate);
-  if (current.length === 0) return current;
   const earlier = steps.slice(-1 - gate.rearmCandles, -1);
   const armed = new Set<Direction>(["up", "down"]);
   for (const step of earlier) for (const trigger of rawTriggers(step, gate)) armed.delete(trigger.direction);

@@ -1,6 +1,7 @@
-import { ATR, BollingerBands, EMA, getPercentageChange, getZScore, RSI, SMA } from "trading-signals";
+import { getPercentageChange } from "trading-signals";
 import type { Candle } from "./candles";
 import type { GateConfig } from "./config";
+import { bollingerAt, Macd, meanAt, SeededEma, WilderAtr, WilderRsi, zScoreAt } from "./indicator-series";
 
 /**
  * The feature snapshot a verdict is made on: compact numbers, stored with every signal as
@@ -53,128 +54,100 @@ export const BOLLINGER = { period: 20, deviations: 2 } as const;
 export const ATR_PERIOD = 14;
 export const VOLUME_WINDOW = 20;
 /** Significant digits kept: enough for TA-Lib agreement, small enough for a compact record. */
-const SIGNIFICANT_DIGITS = 7;
+export const SIGNIFICANT_DIGITS = 7;
 
-type Series = Array<number | null>;
+/** The snapshot at `index` of a window's series; null where the window does not reach. */
+type SnapshotAt = (index: number) => FeatureSnapshot;
 
-/**
- * EMA seeded with the SMA of its first `period` inputs (TA-Lib, LEAN and most charting tools do
- * this; trading-signals' EMA starts from the first price), so short windows give standard values.
- * `start` is the index the seed window begins at.
- */
-function seededEma(values: Series, period: number, start = 0): Series {
-  const out: Series = values.map(() => null);
-  const seed = new SMA(period);
-  const ema = new EMA(period);
-  let seeded = false;
-  for (let i = start; i < values.length; i++) {
-    const value = values[i];
-    if (value === null || value === undefined) continue;
-    if (!seeded) {
-      const average = seed.add(value);
-      if (average === null) continue;
-      ema.add(average);
-      seeded = true;
-      out[i] = average;
-    } else {
-      out[i] = ema.add(value);
-    }
-  }
-  return out;
-}
-
-const streamed = <I>(inputs: I[], indicator: { add(input: I): number | null }): Series =>
-  inputs.map((input) => indicator.add(input));
-
-/** MACD as TA-Lib computes it: the fast EMA starts on the slow EMA's first bar. */
-function macdSeries(closes: number[]) {
-  const { fast, slow, signal } = MACD_PERIODS;
-  const slowEma = seededEma(closes, slow);
-  const fastEma = seededEma(closes, fast, slow - fast);
-  const line: Series = closes.map((_, i) => {
-    const f = fastEma[i];
-    const s = slowEma[i];
-    return f === null || f === undefined || s === null || s === undefined ? null : f - s;
-  });
-  const signalLine = seededEma(line, signal);
-  return { line, signalLine };
-}
-
-function percentChange(closes: number[], index: number, candles: number): number | null {
+function percentChange(closes: ArrayLike<number>, index: number, candles: number): number | null {
   const base = closes[index - candles];
-  const value = closes[index];
-  return base === undefined || value === undefined ? null : getPercentageChange(base, value);
+  const close = closes[index];
+  return base === undefined || close === undefined ? null : getPercentageChange(base, close);
 }
 
 /**
  * Z-score of this candle's log volume against the previous `VOLUME_WINDOW` candles'. Volume is
  * roughly log-normal: on raw volume a quiet window turns ordinary candles into "spikes".
  */
-function volumeZ(volumes: number[], index: number): number | null {
-  if (index < VOLUME_WINDOW) return null;
-  const window = volumes.slice(index - VOLUME_WINDOW, index + 1);
-  if (window.some((volume) => !(volume > 0))) return null; // a candle without trades has no log
-  const logs = window.map(Math.log);
-  const current = logs.pop() as number;
-  try {
-    return getZScore(logs, current);
-  } catch {
-    return null; // a window without variance has no z-score
+function volumeZ(candles: readonly Candle[], index: number): number {
+  if (index < VOLUME_WINDOW || index >= candles.length) return Number.NaN;
+  const logs: number[] = [];
+  for (let j = index - VOLUME_WINDOW; j <= index; j++) {
+    const volume = (candles[j] as Candle).volume;
+    if (!(volume > 0)) return Number.NaN; // a candle without trades has no log
+    logs.push(Math.log(volume));
   }
+  return zScoreAt(logs, VOLUME_WINDOW, VOLUME_WINDOW);
 }
 
+/** Rounded to `SIGNIFICANT_DIGITS`; null for a missing (NaN) or infinite value. */
 const round = (value: number | null | undefined): number | null =>
   value === null || value === undefined || !Number.isFinite(value)
     ? null
     : Number(value.toPrecision(SIGNIFICANT_DIGITS));
 
 /**
- * Computes the features of the last candle of `candles` (oldest first), of the one before it, and
- * of the gate's `rearmCandles` before that, with trading-signals. Indicators whose period exceeds the
- * window are null.
+ * The streaming indicators fed every candle of the window, their values kept from candle `from`
+ * on (the oldest a snapshot reads), and the snapshot of any candle from `from + 1` on.
  */
-export function computeFeatures(candles: readonly Candle[], gate: GateConfig): Features {
-  const closes = candles.map((c) => c.close);
-  const volumes = candles.map((c) => c.volume);
-  const rsi = streamed(closes, new RSI(gate.rsiPeriod));
-  const bollinger = new BollingerBands(BOLLINGER.period, BOLLINGER.deviations);
-  const bandSeries = closes.map((close) => bollinger.add(close));
-  const atr = streamed(
-    candles.map((c) => ({ high: c.high, low: c.low, close: c.close })),
-    new ATR(ATR_PERIOD),
-  );
-  const smaFast = streamed(closes, new SMA(gate.maCross.fast));
-  const smaSlow = streamed(closes, new SMA(gate.maCross.slow));
-  const emaFast = seededEma(closes, gate.maCross.fast);
-  const emaSlow = seededEma(closes, gate.maCross.slow);
-  const macd = macdSeries(closes);
+function windowSnapshots(candles: readonly Candle[], gate: GateConfig, from: number): SnapshotAt {
+  const count = candles.length;
+  const kept = Math.max(0, count - from);
+  const closes = new Array<number>(count);
+  const [rsi, atr, emaFast, emaSlow, macdLine, macdSignal] = Array.from({ length: 6 }, () =>
+    new Array<number>(kept).fill(Number.NaN),
+  ) as [number[], number[], number[], number[], number[], number[]];
+  const rsiOf = new WilderRsi(gate.rsiPeriod);
+  const atrOf = new WilderAtr(ATR_PERIOD);
+  const emaFastOf = new SeededEma(gate.maCross.fast);
+  const emaSlowOf = new SeededEma(gate.maCross.slow);
+  const macdOf = new Macd(MACD_PERIODS.fast, MACD_PERIODS.slow, MACD_PERIODS.signal);
+  for (let i = 0; i < count; i++) {
+    const { high, low, close } = candles[i] as Candle;
+    closes[i] = close;
+    const rsiNow = rsiOf.add(close);
+    const atrNow = atrOf.add(high, low, close);
+    const emaFastNow = emaFastOf.add(close);
+    const emaSlowNow = emaSlowOf.add(close);
+    macdOf.add(close);
+    if (i < from) continue;
+    const at = i - from;
+    rsi[at] = rsiNow;
+    atr[at] = atrNow;
+    emaFast[at] = emaFastNow;
+    emaSlow[at] = emaSlowNow;
+    macdLine[at] = macdOf.line;
+    macdSignal[at] = macdOf.signal;
+  }
+  const value = (series: number[], index: number): number =>
+    index >= from && index < count ? (series[index - from] as number) : Number.NaN;
 
-  const snapshotAt = (i: number): FeatureSnapshot => {
-    const close = closes[i] ?? null;
-    const band = i >= 0 ? bandSeries[i] : null;
-    const atrNow = atr[i] ?? null;
-    const atrBefore = atr[i - 1] ?? null;
-    const closeBefore = closes[i - 1];
-    const line = macd.line[i] ?? null;
-    const signal = macd.signalLine[i] ?? null;
-    const width = band ? band.upper - band.lower : 0;
+  return (i) => {
+    const close = i >= 0 && i < count ? (closes[i] as number) : null;
+    const band = bollingerAt(closes, i, BOLLINGER.period, BOLLINGER.deviations);
+    const atrNow = value(atr, i);
+    const atrBefore = value(atr, i - 1);
+    const closeBefore = i >= 1 ? closes[i - 1] : undefined;
+    const line = value(macdLine, i);
+    const signal = value(macdSignal, i);
+    const width = band.upper - band.lower;
     return {
       close: round(close),
-      rsi: round(rsi[i]),
+      rsi: round(value(rsi, i)),
       macd: round(line),
       macdSignal: round(signal),
-      macdHist: line === null || signal === null ? null : round(line - signal),
-      bbUpper: round(band?.upper),
-      bbMiddle: round(band?.middle),
-      bbLower: round(band?.lower),
-      bbPercentB: band && close !== null && width > 0 ? round((close - band.lower) / width) : null,
-      smaFast: round(smaFast[i]),
-      smaSlow: round(smaSlow[i]),
-      emaFast: round(emaFast[i]),
-      emaSlow: round(emaSlow[i]),
+      macdHist: round(line - signal),
+      bbUpper: round(band.upper),
+      bbMiddle: round(band.middle),
+      bbLower: round(band.lower),
+      bbPercentB: close !== null && width > 0 ? round((close - band.lower) / width) : null,
+      smaFast: round(meanAt(closes, i, gate.maCross.fast)),
+      smaSlow: round(meanAt(closes, i, gate.maCross.slow)),
+      emaFast: round(value(emaFast, i)),
+      emaSlow: round(value(emaSlow, i)),
       atr: round(atrNow),
-      atrPct: atrNow !== null && close ? round((atrNow / close) * 100) : null,
-      volumeZ: round(volumeZ(volumes, i)),
+      atrPct: close ? round((atrNow / close) * 100) : null,
+      volumeZ: round(volumeZ(candles, i)),
       return1: round(percentChange(closes, i, 1)),
       return4: round(percentChange(closes, i, 4)),
       return24: round(percentChange(closes, i, 24)),
@@ -184,8 +157,33 @@ export function computeFeatures(candles: readonly Candle[], gate: GateConfig): F
           : null,
     };
   };
+}
+
+/**
+ * Computes the features of the last candle of `candles` (oldest first), of the one before it, and
+ * of the gate's `rearmCandles` before that. Indicators whose period exceeds the window are null.
+ * `recent` is computed when first read: the gate reads it only when the analysed candle triggers,
+ * and most closes do not.
+ */
+export function computeFeatures(candles: readonly Candle[], gate: GateConfig): Features {
   const last = candles.length - 1;
-  const recent: FeatureSnapshot[] = [];
-  for (let i = Math.max(0, last - gate.rearmCandles - 1); i <= last; i++) recent.push(snapshotAt(i));
-  return { now: snapshotAt(last), previous: snapshotAt(last - 1), recent };
+  const oldest = Math.max(0, last - gate.rearmCandles - 1);
+  // moveAtr reads the ATR of the candle before the oldest snapshot.
+  const snapshotAt = windowSnapshots(candles, gate, Math.max(0, oldest - 1));
+  const now = snapshotAt(last);
+  const previous = snapshotAt(last - 1);
+  let recent: FeatureSnapshot[] | undefined;
+  return {
+    now,
+    previous,
+    get recent() {
+      if (!recent) {
+        recent = [];
+        for (let i = oldest; i < last - 1; i++) recent.push(snapshotAt(i));
+        if (last >= 1) recent.push(previous);
+        if (last >= 0) recent.push(now);
+      }
+      return recent;
+    },
+  };
 }
