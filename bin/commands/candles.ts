@@ -7,7 +7,7 @@ import { fetchThroughChain } from "../../functions/core/fetch-tick";
 import type { PriceSource } from "../../functions/core/ports";
 import { ProviderName, timeframePlan } from "../../functions/core/providers";
 import { isoTime } from "../../functions/core/signal";
-import { chainFor, isKnownSymbol, providerSymbol, unknownSymbolMessage } from "../../functions/core/symbols";
+import { chainFor, providerSymbol, resolveSymbol } from "../../functions/core/symbols";
 import { TIMEFRAMES, Timeframe, timeframeMs } from "../../functions/core/timeframes";
 import { priceSourcesFromEnv } from "../../functions/fetcher/wiring";
 import { loadConfig } from "../../functions/runtime/config";
@@ -37,8 +37,7 @@ export async function runCandles(
   options: CandlesOptions,
   deps: CandlesDeps,
 ): Promise<void> {
-  const symbol = symbolArg.toUpperCase();
-  if (!isKnownSymbol(symbol)) throw new Error(`symbol "${symbolArg}": ${unknownSymbolMessage(symbolArg)}`);
+  const symbol = resolveSymbol(symbolArg);
   const timeframe = Timeframe.safeParse(options.timeframe).data;
   if (!timeframe)
     throw new Error(`--timeframe "${options.timeframe}" is not one of ${TIMEFRAMES.join(", ")}`);

@@ -5,7 +5,7 @@ import { localDay } from "../../functions/core/calendar";
 import type { Config } from "../../functions/core/config";
 import type { SignalReader, SpendLedger } from "../../functions/core/ports";
 import type { Signal } from "../../functions/core/signal";
-import { similarSymbols, symbolEntry } from "../../functions/core/symbols";
+import { resolveSymbol } from "../../functions/core/symbols";
 import { parseDuration, TIMEFRAMES, type Timeframe } from "../../functions/core/timeframes";
 import { loadConfig } from "../../functions/runtime/config";
 import { openLocalStore } from "../../local/local-store";
@@ -24,14 +24,11 @@ interface HistoryOptions {
   dataDir: string;
 }
 
-export function parseSymbolArgument(symbol: string): string {
-  const canonical = symbol.toUpperCase();
-  if (symbolEntry(canonical)) return canonical;
-  const near = similarSymbols(canonical);
-  throw new InvalidArgumentError(
-    `unknown symbol ${symbol}${near.length ? ` (did you mean ${near.join(", ")}?)` : ""}`,
-  );
-}
+/**
+ * A symbol argument or option: `btc` gives BTC-USD. A SymbolError is no Commander error, so the CLI
+ * prints its message as the one line `error: unknown symbol "…"; similar: …`.
+ */
+export const parseSymbolArgument = (symbol: string): string => resolveSymbol(symbol);
 
 export const parseSince = (text: string) => {
   try {

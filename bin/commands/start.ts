@@ -69,8 +69,8 @@ export function timeframeFor(spans: SeriesSpan[], configured: Timeframe): Timefr
 async function planReplay(options: StartOptions, config: Config): Promise<ReplayPlan> {
   if (options.replay) {
     const source = await readReplay(options.replay, options.symbol);
+    // The parser resolved every symbol in the file (btc-usd is BTC-USD) or named the line it could not.
     const inFile = source.symbols();
-    for (const symbol of inFile) parseSymbolArgument(symbol);
     const symbols = options.symbols ? options.symbols.filter((symbol) => inFile.includes(symbol)) : inFile;
     if (symbols.length === 0)
       throw new Error(

@@ -32,6 +32,11 @@ export function candleProblem(candle: Candle): string | undefined {
   if (!Number.isFinite(candle.volume) || candle.volume < 0)
     return `volume ${candle.volume} is negative or not finite`;
   if (candle.high < candle.low) return `high ${candle.high} < low ${candle.low}`;
+  for (const field of ["open", "close"] as const) {
+    const price = candle[field];
+    if (price < candle.low || price > candle.high)
+      return `${field} ${price} is outside [low ${candle.low}, high ${candle.high}]`;
+  }
   return undefined;
 }
 
@@ -72,7 +77,7 @@ export function resample(candles: readonly Candle[], step: number, now: number):
 
 /**
  * The closed, checked series a PriceSource returns: input oldest first; times strictly increasing;
- * prices finite and positive; high >= low; the last close no older than two intervals. Throws a
+ * prices finite and positive; low <= open, close <= high; the last close no older than two intervals. Throws a
  * CandleRejection naming the first problem; never repairs or invents a candle.
  */
 export function closedSeries(

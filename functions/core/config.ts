@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { priceFor } from "./cost";
 import { ProviderName, timeframePlan } from "./providers";
-import { chainFor, isKnownSymbol, providerSymbol, unknownSymbolMessage } from "./symbols";
+import { chainFor, isKnownSymbol, providerSymbol, resolveSymbol, SymbolError } from "./symbols";
 import { Timeframe } from "./timeframes";
 import { parseOrThrow } from "./validation";
 
@@ -19,9 +19,15 @@ const TimeZone = z.string().refine((zone) => {
   }
 }, "not an IANA time zone such as Europe/Berlin or UTC");
 
+/** The config names symbols exactly: `btc` would resolve, but is refused with the name to write. */
 const KnownSymbol = z.string().superRefine((symbol, ctx) => {
-  if (isKnownSymbol(symbol)) return;
-  ctx.addIssue({ code: "custom", message: unknownSymbolMessage(symbol) });
+  try {
+    const canonical = resolveSymbol(symbol);
+    if (canonical !== symbol) ctx.addIssue({ code: "custom", message: `not canonical; use ${canonical}` });
+  } catch (error) {
+    if (!(error instanceof SymbolError)) throw error;
+    ctx.addIssue({ code: "custom", message: error.message });
+  }
 });
 
 /** A watched symbol: `"BTC-USD"`, or `{ symbol, providers }` to set its provider chain. */

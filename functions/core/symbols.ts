@@ -81,9 +81,72 @@ export function chainFor(
   return defaults[entry.assetClass].filter((provider) => providerSymbol(item.symbol, provider));
 }
 
-const normalise = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]/g, "");
+/** Canonical names of the registry: what resolveSymbol accepts unless told otherwise. */
+export const KNOWN_SYMBOLS: readonly string[] = SYMBOLS.map((entry) => entry.symbol);
+
+/** Longer input is no symbol (the longest known is 10 characters) and is never compared letter by letter. */
+const MAX_SYMBOL_INPUT = 32;
+/** Characters compared when looking for similar names; edit distance is quadratic in them. */
+const MAX_COMPARED = 16;
+const MAX_SUGGESTIONS = 3;
+/** How much of the input an error message repeats. */
+const QUOTED_CHARS = 40;
+
+/** The input as an error message shows it: quoted, and cut after 40 characters. */
+export const quoteInput = (input: string): string =>
+  JSON.stringify(input.length > QUOTED_CHARS ? `${input.slice(0, QUOTED_CHARS)}…` : input);
+
+/** What a user typed that names no known symbol, with up to three known names that look like it. */
+export class SymbolError extends Error {
+  constructor(
+    readonly input: string,
+    readonly similar: readonly string[],
+    examples: readonly string[] = [],
+  ) {
+    const hint = similar.length > 0 ? `similar: ${similar.join(", ")}` : "no known symbol is similar";
+    super(
+      `unknown symbol ${quoteInput(input)}; ${hint}${similar.length === 0 && examples.length > 0 ? ` (e.g. ${examples.join(", ")})` : ""}`,
+    );
+    this.name = "SymbolError";
+  }
+}
+
+/** Letters and digits only, upper case: BTC/usd, btc-usd and BTCUSD all give BTCUSD. */
+const keyOf = (text: string) => text.toUpperCase().replace(/[^A-Z0-9]/g, "");
+
+/** Canonical symbol by key; a bare crypto base (BTC) stands for its USD pair. */
+function buildIndex(known: readonly string[]): Map<string, string> {
+  const byKey = new Map(known.map((symbol) => [keyOf(symbol), symbol]));
+  for (const symbol of known) {
+    const base = /^([A-Z0-9]+)-USD$/.exec(symbol)?.[1];
+    // A ticker keeps its own name: CVX is Chevron, CVX-USD is Convex.
+    if (base && !byKey.has(base)) byKey.set(base, symbol);
+  }
+  return byKey;
+}
+
+const indexes = new WeakMap<readonly string[], Map<string, string>>();
+function indexFor(known: readonly string[]): Map<string, string> {
+  const cached = indexes.get(known);
+  if (cached) return cached;
+  const index = buildIndex(known);
+  indexes.set(known, index);
+  return index;
+}
+
+/**
+ * The canonical symbol for what a user typed: `btc`, `btc-usd`, `BTCUSD`, `BTC/USD` and ` BTC-usd `
+ * all give `BTC-USD`, `aapl` gives `AAPL`. Anything else throws a SymbolError suggesting similar names.
+ */
+export function resolveSymbol(input: string, known: readonly string[] = KNOWN_SYMBOLS): string {
+  const text = input.trim();
+  const symbol = text.length <= MAX_SYMBOL_INPUT ? indexFor(known).get(keyOf(text)) : undefined;
+  if (symbol) return symbol;
+  throw new SymbolError(input, similarSymbols(text, known), known.slice(0, 2));
+}
+
 /** The base asset of a pair name: BTC-USD, XBTUSD and BTCUSDT all give BTC or XBT. */
-const baseOf = (name: string) => normalise(name).replace(/(USDT|USDC|ZUSD|USD)$/, "") || normalise(name);
+const baseOf = (name: string) => keyOf(name).replace(/(USDT|USDC|USD)$/, "") || keyOf(name);
 
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -98,31 +161,33 @@ function editDistance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
-/** Known symbols whose canonical or provider names look like `symbol` (same base first, then one typo off). */
-export function similarSymbols(symbol: string): string[] {
-  const wanted = baseOf(symbol);
-  if (!wanted) return [];
-  const distance = (entry: SymbolEntry) =>
-    Math.min(
-      ...[entry.symbol, ...Object.values(entry.names)].map((name) => editDistance(baseOf(name), wanted)),
-    );
-  return SYMBOLS.map((entry) => ({ symbol: entry.symbol, distance: distance(entry) }))
-    .filter(({ distance }) => distance === 0 || (wanted.length >= 3 && distance <= 1))
-    .sort((a, b) => a.distance - b.distance)
-    .map((match) => match.symbol)
-    .slice(0, 5);
+const bases = new Map<string, string[]>();
+/** The bases a known symbol goes by: its own and each provider's (XBT for BTC-USD at Kraken). */
+function basesOf(symbol: string): string[] {
+  let found = bases.get(symbol);
+  if (!found) {
+    found = [...new Set([symbol, ...Object.values(symbolEntry(symbol)?.names ?? {})].map(baseOf))];
+    bases.set(symbol, found);
+  }
+  return found;
 }
 
-/** `BTC-USD (coinbase BTC-USD, kraken XBTUSD, binance BTCUSDT)`: who knows a symbol, by which name. */
-export function describeProviderNames(symbol: string): string {
-  const names = Object.entries(symbolEntry(symbol)?.names ?? {}).map(([p, name]) => `${p} ${name}`);
-  return `${symbol} (${names.join(", ")})`;
-}
-
-/** The error for a symbol nobody lists, naming the providers that know similar names. */
-export function unknownSymbolMessage(symbol: string): string {
-  const near = similarSymbols(symbol).map(describeProviderNames);
-  return near.length
-    ? `unknown symbol; providers know similar names: ${near.join("; ")}`
-    : "unknown symbol, and no provider knows a similar name (see functions/core/symbols.ts)";
+/**
+ * Up to three known symbols that look like `input`: those with the same base (XBTUSD, BTCUSDT and
+ * DOGE-XYZ name BTC and DOGE), else those one typo off (APPL). Only the first characters are
+ * compared, so any input length costs the same.
+ */
+export function similarSymbols(input: string, known: readonly string[] = KNOWN_SYMBOLS): string[] {
+  const head = input.trim().slice(0, 4 * MAX_COMPARED);
+  const firstWord = head.split(/[^A-Za-z0-9]+/).find(Boolean) ?? "";
+  const wanted = [...new Set([baseOf(head), keyOf(firstWord)])]
+    .map((word) => word.slice(0, MAX_COMPARED))
+    .filter(Boolean);
+  const distance = (symbol: string, words: string[]) =>
+    Math.min(...basesOf(symbol).flatMap((base) => words.map((word) => editDistance(base, word))));
+  const sameBase = known.filter((symbol) => distance(symbol, wanted) === 0);
+  // A typo in a two-letter name would match half the registry.
+  const typoWords = wanted.filter((word) => word.length >= 3);
+  const oneTypo = () => known.filter((symbol) => distance(symbol, typoWords) === 1);
+  return (sameBase.length > 0 ? sameBase : oneTypo()).slice(0, MAX_SUGGESTIONS);
 }

@@ -79,12 +79,7 @@ describe("signals candles", () => {
   });
 
   it.each([
-    [
-      "an unknown symbol",
-      "XBTUSD",
-      {},
-      'symbol "XBTUSD": unknown symbol; providers know similar names: BTC-USD (coinbase',
-    ],
+    ["an unknown symbol", "XBTUSD", {}, 'unknown symbol "XBTUSD"; similar: BTC-USD'],
     [
       "a bad timeframe",
       "BTC-USD",

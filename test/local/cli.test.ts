@@ -78,10 +78,17 @@ describe("the CLI refuses bad input with a message and a non-zero exit", () => {
     expect(result.stderr).toMatch(/line 3, open = "abc": not a number/);
   });
 
-  it("names an unknown symbol and suggests known ones", async () => {
-    const result = await npm("history", "--", "BTCUSD", "--data-dir", dir);
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/unknown symbol BTCUSD.*BTC-USD/);
+  it.each([
+    [["history", "--", "BTCX", "--data-dir", "none"], 'error: unknown symbol "BTCX"; similar: BTC-USD'],
+    [
+      ["start", "--", "--symbols", "eth,xbtusd", "--data-dir", "none"],
+      'error: unknown symbol "xbtusd"; similar: BTC-USD',
+    ],
+    [["signals", "--", "candles", "APPL"], 'error: unknown symbol "APPL"; similar: AAPL'],
+  ])("refuses an unknown symbol in one line, suggesting known ones: %j", async (args, line) => {
+    const result = await npm(...args.map((arg) => (arg === "none" ? join(dir, "none") : arg)));
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(line);
   });
 
   it("prints one clear line for an unknown symbol in a replay file's symbol column", async () => {
@@ -92,7 +99,27 @@ describe("the CLI refuses bad input with a message and a non-zero exit", () => {
     );
     const result = await npm("start", "--", "--replay", file, "--data-dir", join(dir, "unknown-symbol"));
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe("error: unknown symbol DOGE-XYZ");
+    expect(result.stderr.trim()).toBe(
+      `error: invalid ${file}: line 2: unknown symbol "DOGE-XYZ"; similar: DOGE-USD`,
+    );
+  });
+
+  it("replays a lowercase symbol column as the canonical symbol, storing every close", async () => {
+    const file = join(dir, "lowercase.csv");
+    const hour = 3_600_000;
+    const start = Date.parse("2024-01-01T00:00:00Z");
+    const rows = Array.from({ length: 40 }, (_, i) => {
+      const price = 100 + (i % 7);
+      return `${new Date(start + i * hour).toISOString()},${price},${price + 2},${price - 2},${price + 1},10,btc-usd`;
+    });
+    writeFileSync(file, ["time,open,high,low,close,volume,symbol", ...rows].join("\n"));
+    const data = join(dir, "lowercase");
+    const result = await npm("start", "--", "--replay", file, "--data-dir", data);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Replaying 20 1h candle closes of BTC-USD/);
+    const history = await npm("history", "--", "btc", "--json", "--data-dir", data);
+    expect(SignalSchema.array().parse(JSON.parse(history.stdout))).toHaveLength(20);
   });
 
   it("says when there is no local store yet", async () => {

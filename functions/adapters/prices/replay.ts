@@ -1,11 +1,14 @@
-import { readFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { createInterface } from "node:readline";
 import { closedSeries } from "../../core/candle-checks";
 import type { Candle } from "../../core/candles";
 import { ProviderError } from "../../core/market-errors";
 import type { CandleQuery, CandleSeries, PriceSource } from "../../core/ports";
 import { tradesContinuously } from "../../core/symbols";
 import { timeframeMs } from "../../core/timeframes";
-import { type ParseReplayOptions, parseReplayCsv } from "./replay-csv";
+import { ValidationError } from "../../core/validation";
+import { type ParseReplayOptions, parseReplayCsv, ReplayCsvParser } from "./replay-csv";
 
 export interface ReplaySpan {
   /** Open time of the first and the last candle, epoch ms. */
@@ -105,10 +108,29 @@ export class ReplaySource implements PriceSource {
   }
 }
 
-/** Reads a replay CSV file (the format of `signals candles --out`). */
+/**
+ * The largest replay file read. A file streams line by line and only its candles stay in memory
+ * (a 200 MB file of 2.7 M candles peaks near 600 MB); above this size it is refused before reading.
+ */
+export const MAX_REPLAY_BYTES = 256 * 2 ** 20;
+
+const mebibytes = (bytes: number) => `${Number((bytes / 2 ** 20).toFixed(1))} MiB`;
+
+/** Reads a replay CSV file (the format of `signals candles --out`) as a stream. */
 export async function loadReplayFile(
   path: string,
   options: Omit<ParseReplayOptions, "source"> = {},
 ): Promise<ReplaySource> {
-  return ReplaySource.fromCsv(await readFile(path, "utf8"), { ...options, source: path });
+  const { size } = await stat(path);
+  if (size > MAX_REPLAY_BYTES)
+    throw new ValidationError(path, [
+      `the file is ${mebibytes(size)}; replays above ${mebibytes(MAX_REPLAY_BYTES)} are refused (fetch fewer days, or one symbol per file)`,
+    ]);
+  const parser = new ReplayCsvParser({ ...options, source: path });
+  const lines = createInterface({
+    input: createReadStream(path, "utf8"),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  for await (const line of lines) parser.add(line);
+  return new ReplaySource(parser.finish());
 }

@@ -1,4 +1,4 @@
-import { isKnownSymbol, similarSymbols } from "../symbols";
+import { resolveSymbol, SymbolError } from "../symbols";
 import { parseDuration } from "../timeframes";
 import { DEFAULT_STATS_WINDOW } from "../track-record/stats";
 
@@ -36,13 +36,15 @@ export type BotCommand =
   | { name: "usage"; command: string; problem: string }
   | { name: "unknown"; command: string };
 
-/** Accepts BTC-USD, btc-usd and BTC (as BTC-USD); otherwise says which symbols are close. */
-export function resolveSymbol(text: string | undefined): { symbol: string } | { problem: string } {
+/** A command's symbol through the one resolver (btc is BTC-USD); otherwise its error, as the CLI words it. */
+function symbolArgument(text: string | undefined): { symbol: string } | { problem: string } {
   if (!text) return { problem: "which symbol? e.g. BTC-USD" };
-  const upper = text.toUpperCase();
-  for (const candidate of [upper, `${upper}-USD`]) if (isKnownSymbol(candidate)) return { symbol: candidate };
-  const near = similarSymbols(upper);
-  return { problem: `unknown symbol ${text}${near.length ? `; did you mean ${near.join(", ")}?` : ""}` };
+  try {
+    return { symbol: resolveSymbol(text) };
+  } catch (error) {
+    if (error instanceof SymbolError) return { problem: error.message };
+    throw error;
+  }
 }
 
 const parseCount = (text: string, max: number): number | undefined => {
@@ -87,7 +89,7 @@ export function parseCommand(text: string | undefined): BotCommand | undefined {
       return count && args.length === 1 ? { name: "last", count } : usage("/last [N], e.g. /last 5");
     }
     case "history": {
-      const resolved = resolveSymbol(args[0]);
+      const resolved = symbolArgument(args[0]);
       if ("problem" in resolved) return usage(`${resolved.problem}. Use /history BTC-USD [N|7d]`);
       const extent = args[1];
       if (args.length > 2) return usage("/history SYMBOL [N|7d]");
@@ -112,7 +114,7 @@ export function parseCommand(text: string | undefined): BotCommand | undefined {
       return { name: "stats", ...resolved, sinceMs, window };
     }
     case "mute": {
-      const resolved = resolveSymbol(args[0]);
+      const resolved = symbolArgument(args[0]);
       if ("problem" in resolved) return usage(`${resolved.problem}. Use /mute BTC-USD 2h`);
       const duration = args[1];
       const durationMs = duration === undefined ? undefined : tryDuration(duration);
@@ -122,7 +124,7 @@ export function parseCommand(text: string | undefined): BotCommand | undefined {
       return { name: "mute", ...resolved, durationMs, duration };
     }
     case "unmute": {
-      const resolved = resolveSymbol(args[0]);
+      const resolved = symbolArgument(args[0]);
       if ("problem" in resolved || args.length > 1)
         return usage(`${"problem" in resolved ? `${resolved.problem}. ` : ""}Use /unmute BTC-USD`);
       return { name: "unmute", ...resolved };

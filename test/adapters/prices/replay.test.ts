@@ -1,8 +1,8 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadReplayFile, ReplaySource } from "../../../functions/adapters/prices/replay";
+import { loadReplayFile, MAX_REPLAY_BYTES, ReplaySource } from "../../../functions/adapters/prices/replay";
 import {
   formatReplayCsv,
   parseReplayCsv,
@@ -85,6 +85,26 @@ describe("replay CSV", () => {
       `${hourly(2)}\n2024-03-02T00:00:00Z,1,0.5,2,1,3,BTC-USD`,
       /line 4, high = "0.5": high 0.5 < low 2/,
     ],
+    [
+      "an open above the high",
+      `${hourly(2)}\n2024-03-02T00:00:00Z,2.5,2,0.5,1,3,BTC-USD`,
+      /line 4, open = "2.5": open 2.5 is outside \[low 0.5, high 2\]/,
+    ],
+    [
+      "a close below the low",
+      `${hourly(2)}\n2024-03-02T00:00:00Z,1,2,0.5,0.4,3,BTC-USD`,
+      /line 4, close = "0.4": close 0.4 is outside \[low 0.5, high 2\]/,
+    ],
+    [
+      "an unknown symbol",
+      `${hourly(2)}\n2024-03-02T00:00:00Z,1,2,0.5,1,3,DOGE-XYZ`,
+      /line 4: unknown symbol "DOGE-XYZ"; similar: DOGE-USD$/,
+    ],
+    [
+      "a huge cell, quoted only in part",
+      `${hourly(2)}\n2024-03-02T00:00:00Z,${"9".repeat(50_000)}x,2,0.5,1,3,BTC-USD`,
+      new RegExp(`line 4, open = "${"9".repeat(40)}…": not a number$`),
+    ],
     ["a short row", `${hourly(2)}\n2024-03-02T00:00:00Z,1,2`, /line 4: 3 fields, the header has 7/],
     [
       "a duplicated time",
@@ -94,6 +114,15 @@ describe("replay CSV", () => {
   ])("names the line, field and value of %s", (_name, text, message) => {
     expect(parseError(text, { source: "prices.csv" })).toMatch(/^invalid prices\.csv: /);
     expect(parseError(text)).toMatch(message);
+  });
+
+  it("reads any spelling of a symbol as the canonical one, in the column and in --symbol", () => {
+    const text = `${hourly(2, "btc-usd")}\n${new Date(T0 + 2 * HOUR).toISOString()},1,2,0.5,1,3,BTC/USD`;
+    const series = parseReplayCsv(text);
+    expect([...series.keys()]).toEqual(["BTC-USD"]);
+    expect(series.get("BTC-USD")).toHaveLength(3);
+    const noSymbol = "time,open,high,low,close,volume\n1709251200000,1,2,0.5,1.5,0\n";
+    expect([...parseReplayCsv(noSymbol, { symbol: "eth" }).keys()]).toEqual(["ETH-USD"]);
   });
 
   it("writes what it reads", () => {
@@ -158,13 +187,32 @@ describe("ReplaySource", () => {
     await expect(unknown).rejects.toThrow("the replay has no ETH-USD (it has BTC-USD)");
   });
 
-  it("loads a file, naming it in errors", async () => {
+  it("loads a file line by line, naming it and the line in errors", async () => {
     const dir = await mkdtemp(join(tmpdir(), "replay-"));
-    await writeFile(join(dir, "good.csv"), hourly(3));
+    await writeFile(join(dir, "good.csv"), `\uFEFF${hourly(3).replaceAll("\n", "\r\n")}\r\n`);
     await writeFile(join(dir, "bad.csv"), "when,price\n1,2\n");
-    expect((await loadReplayFile(join(dir, "good.csv"))).symbols()).toEqual(["BTC-USD"]);
+    await writeFile(join(dir, "late.csv"), `${hourly(3)}\n2024-03-02T00:00:00Z,1,0.5,2,1,3,BTC-USD\n`);
+    await writeFile(join(dir, "empty.csv"), "");
+    const good = await loadReplayFile(join(dir, "good.csv"));
+    expect(good.symbols()).toEqual(["BTC-USD"]);
+    expect(good.span("BTC-USD")).toEqual({ first: T0, last: T0 + 2 * HOUR, stepMs: HOUR });
     await expect(loadReplayFile(join(dir, "bad.csv"))).rejects.toThrow(
       `invalid ${join(dir, "bad.csv")}: line 1`,
+    );
+    await expect(loadReplayFile(join(dir, "late.csv"))).rejects.toThrow(
+      `invalid ${join(dir, "late.csv")}: line 5, high = "0.5": high 0.5 < low 2`,
+    );
+    await expect(loadReplayFile(join(dir, "empty.csv"))).rejects.toThrow(/line 1, header = "": missing/);
+  });
+
+  it("refuses a file above the stated size before reading it, naming both sizes", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "replay-"));
+    const file = join(dir, "huge.csv");
+    // A sparse file: its size is real, its bytes need not be written.
+    await writeFile(file, hourly(3));
+    await truncate(file, MAX_REPLAY_BYTES + 44 * 2 ** 20);
+    await expect(loadReplayFile(file)).rejects.toThrow(
+      `invalid ${file}: the file is 300 MiB; replays above 256 MiB are refused`,
     );
   });
 

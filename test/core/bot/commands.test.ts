@@ -22,7 +22,8 @@ describe("parseCommand", () => {
       durationMs: 7_200_000,
       duration: "2h",
     });
-    expect(parseCommand("/unmute BTC-USD")).toEqual({ name: "unmute", symbol: "BTC-USD" });
+    expect(parseCommand("/unmute BTC/USD")).toEqual({ name: "unmute", symbol: "BTC-USD" });
+    expect(parseCommand("/history aapl")).toMatchObject({ name: "history", symbol: "AAPL" });
     expect(parseCommand("  /STATUS  ")).toEqual({ name: "status" });
     expect(parseCommand("/watchlist")).toEqual({ name: "watchlist" });
   });
@@ -62,7 +63,12 @@ describe("parseCommand", () => {
     });
     expect(parseCommand("/history NOPE-XYZ")).toMatchObject({
       name: "usage",
-      problem: expect.stringContaining("unknown symbol NOPE-XYZ"),
+      problem:
+        'unknown symbol "NOPE-XYZ"; no known symbol is similar (e.g. BTC-USD, ETH-USD). Use /history BTC-USD [N|7d]',
+    });
+    expect(parseCommand("/mute btcx 2h")).toMatchObject({
+      name: "usage",
+      problem: 'unknown symbol "btcx"; similar: BTC-USD. Use /mute BTC-USD 2h',
     });
     expect(parseCommand("/history BTC-USD soon")).toMatchObject({ name: "usage" });
     expect(parseCommand("/last zero")).toMatchObject({ name: "usage" });

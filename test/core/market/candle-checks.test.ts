@@ -49,11 +49,25 @@ describe("closedSeries", () => {
     ["NaN", candle(8, 100, { open: Number.NaN }), /open NaN/],
     ["high below low", candle(8, 100, { high: 90, low: 95 }), /high 90 < low 95/],
     ["negative volume", candle(8, 100, { volume: -3 }), /volume -3/],
+    ["an open above the high", candle(8, 100, { open: 102 }), /open 102 is outside \[low 99, high 101\]/],
+    ["an open below the low", candle(8, 100, { open: 98.5 }), /open 98.5 is outside \[low 99, high 101\]/],
+    [
+      "a close above the high",
+      candle(8, 100, { close: 101.5 }),
+      /close 101.5 is outside \[low 99, high 101\]/,
+    ],
+    ["a close below the low", candle(8, 100, { close: 98 }), /close 98 is outside \[low 99, high 101\]/],
   ])("rejects %s, naming the time", (_name, bad, reason) => {
     const candles = hours(10);
     candles[8] = bad;
     expect(rejection(candles)).toMatch(reason);
     expect(rejection(candles)).toContain("2024-03-01T08:00:00.000Z");
+  });
+
+  it("accepts an open and a close on the edges of [low, high]", () => {
+    const candles = hours(10);
+    candles[8] = candle(8, 100, { open: 101, close: 99 });
+    expect(closedSeries(candles, rules()).candles).toHaveLength(10);
   });
 
   it("rejects duplicate and out-of-order times", () => {

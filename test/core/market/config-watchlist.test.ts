@@ -23,10 +23,22 @@ describe("config: watchlist against the providers", () => {
     });
   });
 
-  it("refuses an unknown symbol, listing the providers that know similar names", () => {
+  it("refuses an unknown symbol, naming the entry and similar known symbols", () => {
     const message = problems({ watchlist: ["ETH-USD", "XBTUSD"] });
-    expect(message).toContain('watchlist[1].symbol = "XBTUSD"');
-    expect(message).toContain("BTC-USD (coinbase BTC-USD, kraken XBTUSD, binance BTCUSDT)");
+    expect(message).toBe(
+      'invalid config: watchlist[1].symbol = "XBTUSD": unknown symbol "XBTUSD"; similar: BTC-USD',
+    );
+  });
+
+  it.each([
+    ["btc", "BTC-USD"],
+    ["BTCUSD", "BTC-USD"],
+    ["btc-usd", "BTC-USD"],
+    ["aapl", "AAPL"],
+  ])("refuses the non-canonical entry %j, naming the canonical form", (entry, canonical) => {
+    expect(problems({ watchlist: ["ETH-USD", { symbol: entry }] })).toBe(
+      `invalid config: watchlist[1].symbol = "${entry}": not canonical; use ${canonical}`,
+    );
   });
 
   it("refuses a timeframe a provider in the chain can neither serve nor build, naming the provider", () => {

@@ -4,7 +4,9 @@ import { timeframePlan } from "../../../functions/core/providers";
 import {
   chainFor,
   providerSymbol,
+  resolveSymbol,
   SYMBOLS,
+  SymbolError,
   similarSymbols,
   tradesContinuously,
 } from "../../../functions/core/symbols";
@@ -35,6 +37,7 @@ describe("symbol registry", () => {
     expect(similarSymbols("BTCUSDT")[0]).toBe("BTC-USD");
     expect(similarSymbols("eth/usd")[0]).toBe("ETH-USD");
     expect(similarSymbols("APPL")).toEqual(["AAPL"]);
+    expect(similarSymbols("DOGE-XYZ")).toEqual(["DOGE-USD"]);
     expect(similarSymbols("ZZZZZZZZ")).toEqual([]);
   });
 
@@ -48,6 +51,65 @@ describe("symbol registry", () => {
     ]);
     expect(tradesContinuously("BTC-USD")).toBe(true);
     expect(tradesContinuously("AAPL")).toBe(false);
+  });
+});
+
+const refusal = (input: string, known?: readonly string[]): SymbolError => {
+  try {
+    resolveSymbol(input, known);
+  } catch (error) {
+    if (error instanceof SymbolError) return error;
+    throw error;
+  }
+  throw new Error(`expected ${input} to be refused`);
+};
+
+describe("resolveSymbol", () => {
+  it.each([
+    ["btc", "BTC-USD"],
+    ["btc-usd", "BTC-USD"],
+    ["BTCUSD", "BTC-USD"],
+    ["BTC/USD", "BTC-USD"],
+    [" BTC-usd ", "BTC-USD"],
+    ["eth_usd", "ETH-USD"],
+    ["1inch", "1INCH-USD"],
+    ["aapl", "AAPL"],
+    ["brk.b", "BRK-B"],
+    // A ticker keeps its own name: CVX is Chevron; Convex is CVX-USD.
+    ["cvx", "CVX"],
+    ["CVX-USD", "CVX-USD"],
+  ])("reads %j as %s", (input, symbol) => {
+    expect(resolveSymbol(input)).toBe(symbol);
+  });
+
+  it("refuses an unknown name, quoting it and suggesting up to three similar known ones", () => {
+    expect(refusal("XBTUSD").message).toBe('unknown symbol "XBTUSD"; similar: BTC-USD');
+    expect(refusal("BTCUSDT").similar).toEqual(["BTC-USD"]);
+    expect(refusal("BTCX").message).toBe('unknown symbol "BTCX"; similar: BTC-USD');
+    expect(refusal("NOPE-XYZ").message).toBe(
+      'unknown symbol "NOPE-XYZ"; no known symbol is similar (e.g. BTC-USD, ETH-USD)',
+    );
+    expect(refusal("").message).toMatch(/^unknown symbol ""; /);
+    // BTC, ETC, LTC and XTZ are all one letter off; three are named.
+    expect(refusal("XTC").similar).toEqual(["BTC-USD", "LTC-USD", "ETC-USD"]);
+  });
+
+  it("cuts a long input to 40 characters in the message and stays fast at any length", () => {
+    const huge = `BTC${"x".repeat(100_000)}`;
+    const error = refusal(huge);
+    expect(error.message).toBe(
+      `unknown symbol "BTC${"x".repeat(37)}…"; no known symbol is similar (e.g. BTC-USD, ETH-USD)`,
+    );
+    expect(error.message.length).toBeLessThan(120);
+    expect(refusal(`${"BTC-USD ".repeat(20_000)}`).message.length).toBeLessThan(120);
+  });
+
+  it("resolves against the names it is given", () => {
+    const inReplay = ["BTC-USD", "ETH-USD"];
+    expect(resolveSymbol("eth", inReplay)).toBe("ETH-USD");
+    expect(refusal("SOL-USD", ["ETH-USD", "AAPL"]).message).toBe(
+      'unknown symbol "SOL-USD"; no known symbol is similar (e.g. ETH-USD, AAPL)',
+    );
   });
 });
 
