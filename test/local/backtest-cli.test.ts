@@ -106,7 +106,7 @@ describe("signals backtest refuses bad input with one clear line", () => {
       /--timeframe 5m is finer than the replay's own candles \(1h\)/,
     ],
     [["--replay", "REPLAY", "--symbol", "ETH-USD"], /has no candles for ETH-USD \(it has BTC-USD\)/],
-    [["--replay", "REPLAY", "--symbol", "NOPE-XYZ"], /unknown symbol NOPE-XYZ/],
+    [["--replay", "REPLAY", "--symbol", "NOPE-XYZ"], /unknown symbol "NOPE-XYZ"/],
     [["--replay", "REPLAY", "--analyst", "llm"], /--analyst llm needs OPENAI_API_KEY/],
   ])("%j", async (args, message) => {
     vi.stubEnv("OPENAI_API_KEY", "");

@@ -165,7 +165,7 @@ describe("signals stats over the local store", () => {
 
 describe("signals stats refuses bad input with one clear line", () => {
   it.each([
-    [["BTCUSD"], /unknown symbol BTCUSD \(did you mean BTC-USD/],
+    [["NOPE-XYZ"], /unknown symbol "NOPE-XYZ"/],
     [["--since", "soon"], /--since <duration>' argument 'soon' is invalid/],
     [["--timeframe", "7m"], /Allowed choices are/],
   ])("%j", async (args, message) => {

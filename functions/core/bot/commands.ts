@@ -107,7 +107,7 @@ export function parseCommand(text: string | undefined): BotCommand | undefined {
       const window = (firstIsWindow ? first : second) ?? DEFAULT_STATS_WINDOW;
       const sinceMs = positiveDuration(window);
       const symbolText = firstIsWindow ? undefined : first;
-      const resolved = symbolText === undefined ? {} : resolveSymbol(symbolText);
+      const resolved = symbolText === undefined ? {} : symbolArgument(symbolText);
       if ("problem" in resolved) return usage(`${resolved.problem}. Use /stats [SYMBOL] [30d]`);
       if (sinceMs === undefined || args.length > (firstIsWindow ? 1 : 2))
         return usage("/stats [SYMBOL] [WINDOW], e.g. /stats BTC-USD 7d");

@@ -47,7 +47,7 @@ describe("parseCommand", () => {
     for (const wrong of ["/stats NOPE-XYZ", "/stats BTC-USD soon", "/stats 7d BTC-USD", "/stats BTC 7d 1"])
       expect(parseCommand(wrong)).toMatchObject({ name: "usage", command: "stats" });
     expect(parseCommand("/stats NOPE-XYZ")).toMatchObject({
-      problem: expect.stringContaining("unknown symbol NOPE-XYZ"),
+      problem: expect.stringContaining(`unknown symbol "NOPE-XYZ"`),
     });
   });
 
