@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { ReplaySource } from "../../functions/adapters/prices/replay";
 import { type AnalysisRequest, AnalysisRequestSchema } from "../../functions/core/analysis-request";
 import { parseConfig } from "../../functions/core/config";
+import { captureLogs } from "../support/capture-logs";
 import { startTestQueues } from "../support/emulators";
 import { type FakeServer, type RecordedRequest, startFakeServer } from "../support/http-server";
 
@@ -65,25 +66,6 @@ describe("fetcher handler on local-aws-sqs", () => {
     vi.unstubAllEnvs();
     await drainQueue();
   });
-
-  /** Runs `task` with the logger at WARN, collecting the JSON lines it writes (warnings go to stderr). */
-  async function captureLogs<T>(task: () => Promise<T>) {
-    const { logger } = await import("../../functions/runtime/logger");
-    const lines: Array<Record<string, unknown>> = [];
-    const collect = (chunk: unknown) => {
-      for (const line of String(chunk).split("\n")) if (line.startsWith("{")) lines.push(JSON.parse(line));
-      return true;
-    };
-    const writes = [vi.spyOn(process.stdout, "write"), vi.spyOn(process.stderr, "write")];
-    for (const write of writes) write.mockImplementation(collect);
-    logger.setLogLevel("WARN");
-    try {
-      return { result: await task(), lines };
-    } finally {
-      logger.setLogLevel("SILENT");
-      for (const write of writes) write.mockRestore();
-    }
-  }
 
   /** The env a deployed fetcher reads, pointed at the emulator and the fake exchanges. */
   function stubDeployedEnv() {
