@@ -9,10 +9,17 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { type BilledVerdict, BilledVerdictSchema } from "../core/billed-verdict";
+import {
+  type DeadLetterQueueName,
+  FAILURE_RETENTION_DAYS,
+  type FailureRecord,
+  FailureRecordSchema,
+} from "../core/dead-letters";
 import type {
   AnalysisClaims,
   DailySpend,
   Deliveries,
+  FailureRecords,
   HistoryRange,
   Mutes,
   OutcomeWriter,
@@ -36,6 +43,7 @@ import { ANALYSIS_QUEUE, SIGNALS_TABLE } from "./resource-definitions";
  *   daily spend   pk SPEND                  sk <day>               (atomic counters)
  *   mute          pk MUTE                   sk <symbol>
  *   chat state    pk CHAT                   sk <chatId>
+ *   failure       pk FAILURE#<queue>        sk <messageId>         (why it last failed, TTL)
  */
 const KEYS = { ...SIGNALS_TABLE.indexes } as const;
 const INTERNAL_ATTRIBUTES = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "expiresAt", "deliveredTo"];
@@ -91,7 +99,8 @@ export class DynamoStore
     VerdictStore,
     SpendLedger,
     Deliveries,
-    Mutes
+    Mutes,
+    FailureRecords
 {
   constructor(
     private readonly tableName: string,
@@ -454,6 +463,26 @@ export class DynamoStore
         String(item.sk),
         Number(item.mutedUntil),
       ]),
+    );
+  }
+
+  async recordFailure(failure: FailureRecord): Promise<void> {
+    const expiresAt = Math.ceil(Date.parse(failure.at) / 1000) + FAILURE_RETENTION_DAYS * 86_400;
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `FAILURE#${failure.queue}`, sk: failure.messageId, ...failure, expiresAt },
+      }),
+    );
+  }
+
+  async failuresOf(queue: DeadLetterQueueName): Promise<FailureRecord[]> {
+    const items = await this.queryItems({
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": `FAILURE#${queue}` },
+    });
+    return items.map(({ pk, sk, expiresAt: _, ...item }) =>
+      parseOrThrow(FailureRecordSchema, item, `failure record ${String(pk)} ${String(sk)}`),
     );
   }
 }

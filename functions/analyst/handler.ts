@@ -15,6 +15,7 @@ import { afterFailure, type Delivery } from "../core/delivery";
 import type {
   AnalysisClaims,
   Clock,
+  FailureRecords,
   Mutes,
   OutcomeWriter,
   SignalReader,
@@ -25,6 +26,7 @@ import type {
 import { isKnownSymbol } from "../core/symbols";
 import { parseJson, parseOrThrow, ValidationError } from "../core/validation";
 import type { AnalystModel } from "../core/verdict";
+import { recordingFailures } from "../runtime/failure-recording";
 import { lazyHandler } from "../runtime/lazy-handler";
 import { logger } from "../runtime/logger";
 import { metrics } from "../runtime/metrics";
@@ -39,7 +41,8 @@ export type AnalystStore = SignalWriter &
   AnalysisClaims &
   VerdictStore &
   SpendLedger &
-  Mutes;
+  Mutes &
+  FailureRecords;
 
 export interface AnalystDeps {
   config: Config;
@@ -170,7 +173,8 @@ export function createAnalystHandler(deps: AnalystDeps) {
     };
 
     try {
-      return await processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
+      const handleAndRecord = recordingFailures("analysis", deps.store, deps.clock, handleRecord);
+      return await processPartialResponse(event, handleAndRecord, new BatchProcessor(EventType.SQS), {
         context,
         // A batch where every record failed is still a partial-failure response, never a throw.
         throwOnFullBatchFailure: false,

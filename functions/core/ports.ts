@@ -1,6 +1,7 @@
 import type { AnalysisRequest } from "./analysis-request";
 import type { BilledVerdict } from "./billed-verdict";
 import type { Candle } from "./candles";
+import type { DeadLetterQueueName, FailureRecord } from "./dead-letters";
 import type { Outcome, Signal, SignalKey } from "./signal";
 import type { Timeframe } from "./timeframes";
 
@@ -115,6 +116,13 @@ export interface Mutes {
   unmute(symbol: string): Promise<void>;
   /** Symbol → muted-until (epoch ms), expired entries excluded. */
   mutes(now: number): Promise<Map<string, number>>;
+}
+
+export interface FailureRecords {
+  /** Keeps (or replaces) why a message last failed, until the DLQ itself would have dropped it. */
+  recordFailure(failure: FailureRecord): Promise<void>;
+  /** Every kept failure of one queue's messages. */
+  failuresOf(queue: DeadLetterQueueName): Promise<FailureRecord[]>;
 }
 
 export interface Clock {

@@ -1,7 +1,9 @@
 import type { BilledVerdict } from "../../../functions/core/billed-verdict";
+import type { DeadLetterQueueName, FailureRecord } from "../../../functions/core/dead-letters";
 import type {
   AnalysisClaims,
   DailySpend,
+  FailureRecords,
   HistoryRange,
   Mutes,
   OutcomeWriter,
@@ -25,7 +27,7 @@ const keyText = (key: SignalKey) => `${key.symbol}#${key.timeframe}#${key.candle
  * daily spend counter that refuses a reservation past the budget.
  */
 export class InMemoryAnalystStore
-  implements SignalWriter, OutcomeWriter, SignalReader, AnalysisClaims, VerdictStore, SpendLedger, Mutes
+  implements SignalWriter, OutcomeWriter, SignalReader, AnalysisClaims, VerdictStore, SpendLedger, Mutes, FailureRecords
 {
   /** Reads and mutes as the notifier's and bot's fake does them. */
   private readonly reader = new InMemoryAlertStore();
@@ -36,6 +38,8 @@ export class InMemoryAnalystStore
   readonly verdicts = new InMemoryVerdicts();
   /** Set to make recordOutcomes fail, as a throttled or unreachable table would. */
   outcomeWriteError: Error | undefined;
+  /** By queue and message id, replaced at each failure as DynamoStore's put does. */
+  readonly failures = new Map<string, FailureRecord>();
 
   /** By key, so a long replay (the benchmark) finds a signal without scanning them all. */
   private readonly byKey = new Map<string, Signal>();
@@ -134,5 +138,11 @@ export class InMemoryAnalystStore
   }
   mutes(now: number) {
     return this.reader.mutes(now);
+  }
+  async recordFailure(failure: FailureRecord) {
+    this.failures.set(`${failure.queue}#${failure.messageId}`, failure);
+  }
+  async failuresOf(queue: DeadLetterQueueName) {
+    return [...this.failures.values()].filter((failure) => failure.queue === queue);
   }
 }
