@@ -3,6 +3,7 @@ import "./cli-env";
 import { Command, CommanderError } from "commander";
 import { registerBacktestCommand } from "./commands/backtest";
 import { registerCandlesCommand } from "./commands/candles";
+import { registerDlqCommand } from "./commands/dlq";
 import { registerDoctorCommand } from "./commands/doctor";
 import { registerHistoryCommand } from "./commands/history";
 import { registerStartCommand } from "./commands/start";
@@ -27,6 +28,7 @@ registerTelegramCommand(program);
 registerBacktestCommand(program);
 registerDoctorCommand(program);
 registerStatsCommand(program);
+registerDlqCommand(program);
 
 try {
   await program.parseAsync(process.argv);

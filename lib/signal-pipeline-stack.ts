@@ -86,7 +86,7 @@ export class SignalPipelineStack extends Stack {
       },
       failedTicksQueueUrl: {
         value: this.fetcher.failedTicks.queueUrl,
-        description: "Fetch ticks that never ran",
+        description: "Scheduled ticks the fetcher never ran",
       },
       webhookUrl: { value: this.bot.webhookUrl.url, description: "Register this as the Telegram webhook" },
       alarmTopicArn: {

@@ -1,8 +1,11 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { type MoveOutcome, redriveDeadLetters } from "../functions/adapters/dlq-messages";
+import { DynamoStore } from "../functions/adapters/dynamo-store";
 import type { Config } from "../functions/core/config";
 import type { Clock, PriceSource } from "../functions/core/ports";
 import { isoTime } from "../functions/core/signal";
+import { type LocalDlq, restoreDeadLetters, saveDeadLetters } from "./dlq-files";
 import {
   createAnalysisQueues,
   createSignalsTable,
@@ -15,7 +18,7 @@ import {
 import { applyLocalEnv } from "./local-env";
 import { type LocalHandlers, wireLocalHandlers } from "./local-handlers";
 import { type StreamProxy, startStreamProxy } from "./stream-proxy";
-import { emptyTotals, type RunTotals, runTick } from "./tick";
+import { emptyTotals, type RunTotals, runQueuedAnalyses, runTick } from "./tick";
 
 export const LOCAL_TABLE_NAME = "signals-local";
 
@@ -37,6 +40,8 @@ export interface LocalPipeline {
   replay(ticks: number[]): Promise<void>;
   /** Runs one tick at `scheduledTime` (live mode and tests). */
   tick(scheduledTime: number): Promise<void>;
+  /** Moves the analysis DLQ back to its queue (SQS's message-move task) and analyses what it held. */
+  redrive(): Promise<MoveOutcome>;
   close(): Promise<void>;
 }
 
@@ -75,6 +80,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     dlqUrl: queues.dlqUrl,
   });
   writeFileSync(endpointFile(dataDir), dynalite.endpoint);
+  // The in-memory DLQ starts with what earlier runs left in it, reasons included.
+  const analysisDlq: LocalDlq = {
+    dataDir,
+    queue: "analysis",
+    queueUrl: queues.dlqUrl,
+    client: sqsClient,
+    failures: new DynamoStore(LOCAL_TABLE_NAME),
+  };
+  await restoreDeadLetters(analysisDlq, { now: () => Date.now() });
 
   // Replays run on the replayed candles' time, so cooldowns, quiet hours and budget days behave as live.
   let simulatedNow: number | undefined;
@@ -82,9 +96,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const handlers = wireLocalHandlers({ config: options.config, clock, sources: options.replaySources });
   const totals = emptyTotals();
 
+  const parts = { handlers, sqsClient, queues, proxy, totals };
   const tick = async (scheduledTime: number) => {
     simulatedNow = replaying ? scheduledTime + 5_000 : undefined;
-    await runTick({ scheduledTime, handlers, sqsClient, queues, proxy, totals });
+    await runTick({ scheduledTime, ...parts });
   };
 
   return {
@@ -101,9 +116,22 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       }
     },
     tick,
+    async redrive() {
+      // Restored messages were sent to the DLQ directly, so SQS cannot tell their source: name it.
+      const outcome = await redriveDeadLetters(queues.dlqUrl, {
+        client: sqsClient,
+        destinationArn: queues.dlqArn.replace(/-dlq$/, ""),
+      });
+      await runQueuedAnalyses(parts);
+      return outcome;
+    },
     async close() {
-      rmSync(endpointFile(dataDir), { force: true });
-      for (const server of started.reverse()) await server.close();
+      try {
+        await saveDeadLetters(analysisDlq);
+      } finally {
+        rmSync(endpointFile(dataDir), { force: true });
+        for (const server of started.reverse()) await server.close();
+      }
     },
   };
 }

@@ -3,7 +3,8 @@ import { approximateQueueDepth } from "../functions/adapters/queue-depth";
 import { hasTelegramToken } from "../functions/adapters/telegram-env";
 import { localDay } from "../functions/core/calendar";
 import type { Config } from "../functions/core/config";
-import type { Signal } from "../functions/core/signal";
+import { lostCloses } from "../functions/core/dead-letters";
+import type { Signal, SignalKey } from "../functions/core/signal";
 import { optionalEnv } from "../functions/runtime/env";
 import { OPENAI_KEY } from "../functions/runtime/secrets";
 import type { LocalPipeline } from "./runtime";
@@ -26,6 +27,8 @@ export interface RunSummary {
   /** The sum of costUsd over the stored signals; less than llmCostUsd when a call was billed twice. */
   signalsCostUsd: number;
   dlqDepth: number;
+  /** Closes the run queued that ended with no stored signal. */
+  lost: SignalKey[];
 }
 
 const count = (values: string[]) =>
@@ -36,7 +39,7 @@ const count = (values: string[]) =>
 
 /** What the run stored, read back from the table through the same store the CLI uses. */
 export async function summarise(
-  pipeline: Pick<LocalPipeline, "tableName" | "dlqUrl">,
+  pipeline: Pick<LocalPipeline, "tableName" | "dlqUrl" | "totals">,
   config: Config,
 ): Promise<RunSummary> {
   const store = new DynamoStore(pipeline.tableName);
@@ -65,6 +68,10 @@ export async function summarise(
     llmCostUsd: (await store.spendByDay()).reduce((sum, day) => sum + day.costUsd, 0),
     signalsCostUsd: llm.reduce((sum, s) => sum + (s.costUsd ?? 0), 0),
     dlqDepth,
+    lost: lostCloses(
+      pipeline.totals.queuedCloses.map((close) => ({ ...close, timeframe: config.timeframe })),
+      all,
+    ),
   };
 }
 
@@ -109,6 +116,10 @@ export async function printSummary(run: {
   log(
     `Queue: ${totals.messagesReceived} deliveries, ${totals.messageFailures} failed, DLQ depth ${summary.dlqDepth}; stream: ${totals.streamRecords} records, ${totals.notifierInvocations} notifier invocations`,
   );
+  if (summary.lost.length > 0) {
+    log(`Lost: ${summary.lost.length} candle closes ended with no signal (npm run signals -- dlq list):`);
+    for (const close of summary.lost) log(`  ${close.symbol.padEnd(9)} ${close.candleTime}`);
+  }
   if (totals.discardedStreamRecords.length > 0) {
     log(`Undelivered alerts (on AWS: the notifier's failure queue): ${totals.discardedStreamRecords.length}`);
   }

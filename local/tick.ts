@@ -15,6 +15,8 @@ export interface RunTotals {
   streamRecords: number;
   notifierInvocations: number;
   discardedStreamRecords: DynamoDBRecord[];
+  /** Every close the fetcher queued, to check at the end that each has its signal. */
+  queuedCloses: Array<{ symbol: string; candleTime: string }>;
 }
 
 export const emptyTotals = (): RunTotals => ({
@@ -24,6 +26,7 @@ export const emptyTotals = (): RunTotals => ({
   streamRecords: 0,
   notifierInvocations: 0,
   discardedStreamRecords: [],
+  queuedCloses: [],
 });
 
 export interface TickInput {
@@ -39,9 +42,25 @@ export interface TickInput {
  * One schedule firing, as AWS would run it: the Scheduler invokes the fetcher, the SQS event source
  * feeds the analyst until the queue is drained, and the stream delivers new alert-worthy items.
  */
-export async function runTick({ scheduledTime, handlers, sqsClient, queues, proxy, totals }: TickInput) {
-  totals.ticks += 1;
-  await handlers.fetcher({ scheduledTime: new Date(scheduledTime).toISOString() }, localContext("fetcher"));
+export async function runTick(input: TickInput) {
+  input.totals.ticks += 1;
+  const fetched = await input.handlers.fetcher(
+    { scheduledTime: new Date(input.scheduledTime).toISOString() },
+    localContext("fetcher"),
+  );
+  for (const { symbol, status, candleTime } of fetched.symbols)
+    if (status === "queued" && candleTime) input.totals.queuedCloses.push({ symbol, candleTime });
+  await runQueuedAnalyses(input);
+}
+
+/** The SQS event source feeds the analyst until the queue is drained; the stream delivers new alerts. */
+export async function runQueuedAnalyses({
+  handlers,
+  sqsClient,
+  queues,
+  proxy,
+  totals,
+}: Omit<TickInput, "scheduledTime">) {
   const drained = await drainQueue({
     client: sqsClient,
     queueUrl: queues.queueUrl,

@@ -176,7 +176,9 @@ async function start(options: StartOptions): Promise<void> {
     } else {
       const run = await runReplay(options, config, log);
       pipeline = run.pipeline;
-      await printSummary({ ...run, log });
+      const summary = await printSummary({ ...run, log });
+      if (summary.lost.length > 0)
+        throw new Error(`${summary.lost.length} candle closes ended with no signal (listed above)`);
     }
     if (options.serve || options.poll) await serveBot(pipeline, options, log);
   } finally {

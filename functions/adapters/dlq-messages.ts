@@ -89,12 +89,12 @@ export interface MoveOutcome {
 const POLL_MS = 500;
 
 /**
- * Moves a DLQ's messages back to the queues they came from with SQS's own message-move task, and
- * waits up to `waitMs` for it to end (it goes on, on AWS, if the wait ends first).
+ * Moves a DLQ's messages back with SQS's own message-move task: to `destinationArn`, else to the
+ * queues they came from. Waits up to `waitMs` for it to end (on AWS it goes on if the wait ends first).
  */
 export async function redriveDeadLetters(
   queueUrl: string,
-  options: { client?: SQSClient; waitMs?: number } = {},
+  options: { client?: SQSClient; waitMs?: number; destinationArn?: string } = {},
 ): Promise<MoveOutcome> {
   const client = options.client ?? sqs();
   const { Attributes } = await client.send(
@@ -102,7 +102,9 @@ export async function redriveDeadLetters(
   );
   const sourceArn = Attributes?.QueueArn;
   if (!sourceArn) throw new Error(`${queueUrl} has no QueueArn`);
-  await client.send(new StartMessageMoveTaskCommand({ SourceArn: sourceArn }));
+  await client.send(
+    new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: options.destinationArn }),
+  );
   const deadline = Date.now() + (options.waitMs ?? 60_000);
   for (;;) {
     const { Results = [] } = await client.send(

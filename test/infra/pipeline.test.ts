@@ -249,6 +249,8 @@ describe("stack outputs", () => {
     expect(outputs.AnalysisDlqUrl?.Value).toEqual({ Ref: ids.dlq });
     const failures = logicalIdOf(synth.json, "AWS::SQS::Queue", "NotifierFailedRecords");
     expect(outputs.NotifierFailureQueueUrl?.Value).toEqual({ Ref: failures });
+    const ticks = logicalIdOf(synth.json, "AWS::SQS::Queue", "FetcherFailedTicks");
+    expect(outputs.FailedTicksQueueUrl?.Value).toEqual({ Ref: ticks });
     const url = logicalIdOf(synth.json, "AWS::Lambda::Url", "Bot");
     expect(outputs.WebhookUrl?.Value).toEqual(getAtt(url, "FunctionUrl"));
   });
