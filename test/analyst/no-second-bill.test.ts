@@ -14,6 +14,7 @@ import {
   startDynalite,
 } from "../../local/emulators";
 import { summarise } from "../../local/summary";
+import { emptyTotals } from "../../local/tick";
 import { HOUR, jumpCandles, requestFor } from "../core/analyst/series";
 import { type DynamoFaultProxy, isSignalPut, startDynamoFaultProxy } from "../support/dynamo-fault-proxy";
 import { startTestQueues } from "../support/emulators";
@@ -108,7 +109,10 @@ describe("a redelivery after the signal write failed (a DynamoDB proxy over dyna
     vi.stubEnv("AWS_ENDPOINT_URL_SQS", queues.endpoint);
     try {
       const config = parseConfig({ watchlist: ["BTC-USD", "ETH-USD"] });
-      const summary = await summarise({ tableName: TABLE, dlqUrl: queues.dlqUrl }, config);
+      const summary = await summarise(
+        { tableName: TABLE, dlqUrl: queues.dlqUrl, totals: emptyTotals() },
+        config,
+      );
       const stored = (await Promise.all(config.watchlist.map((w) => store.history(w.symbol, "1h")))).flat();
       const storedCost = stored.reduce((sum, s) => sum + (s.costUsd ?? 0), 0);
       expect(storedCost).toBeGreaterThan(0);

@@ -27,7 +27,15 @@ const keyText = (key: SignalKey) => `${key.symbol}#${key.timeframe}#${key.candle
  * daily spend counter that refuses a reservation past the budget.
  */
 export class InMemoryAnalystStore
-  implements SignalWriter, OutcomeWriter, SignalReader, AnalysisClaims, VerdictStore, SpendLedger, Mutes, FailureRecords
+  implements
+    SignalWriter,
+    OutcomeWriter,
+    SignalReader,
+    AnalysisClaims,
+    VerdictStore,
+    SpendLedger,
+    Mutes,
+    FailureRecords
 {
   /** Reads and mutes as the notifier's and bot's fake does them. */
   private readonly reader = new InMemoryAlertStore();
