@@ -21,7 +21,9 @@ import type {
   Deliveries,
   FailureRecords,
   HistoryRange,
+  LatestSignals,
   Mutes,
+  Outbox,
   OutcomeWriter,
   ScoredSide,
   SignalReader,
@@ -100,7 +102,9 @@ export class DynamoStore
     SpendLedger,
     Deliveries,
     Mutes,
-    FailureRecords
+    FailureRecords,
+    Outbox,
+    LatestSignals
 {
   constructor(
     private readonly tableName: string,
@@ -282,6 +286,32 @@ export class DynamoStore
     }
     // Still no map after creating it: the signal itself is gone (or never stored).
     throw new Error(`no stored signal ${key.symbol} ${key.timeframe} ${key.candleTime} to score`);
+  }
+
+  /** Reads only the window's rows of the sparse alerts index; notified ones are filtered out there. */
+  unnotifiedAlerts(since: number): Promise<Signal[]> {
+    return this.queryAll({
+      IndexName: KEYS.alerts.name,
+      KeyConditionExpression: "gsi1pk = :pk AND gsi1sk >= :since",
+      FilterExpression: "attribute_not_exists(notifiedAt)",
+      ExpressionAttributeValues: { ":pk": "ALERT", ":since": new Date(since).toISOString() },
+    });
+  }
+
+  /** One key-only row: the newest sort key of the symbol's partition. */
+  async latestCandleTime(symbol: string, timeframe: Timeframe): Promise<string | undefined> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": signalPk(symbol, timeframe) },
+        ProjectionExpression: "sk",
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    const sk = Items[0]?.sk;
+    return typeof sk === "string" ? sk : undefined;
   }
 
   /** Newest first, following pages until `limit` rows (or the end). */

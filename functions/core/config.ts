@@ -93,6 +93,8 @@ export const ConfigSchema = z
     timeframe: Timeframe.default("1h"),
     /** Closed candles sent with each analysis request; the slowest indicator needs them. */
     lookbackCandles: z.number().int().min(60).max(1000).default(250),
+    /** After missed ticks, the fetcher queues at most this many closes since the last stored signal. */
+    catchUpCandles: z.number().int().min(0).max(500).default(48),
     timezone: TimeZone.default("UTC"),
     /** Default provider chains per asset class: the first that serves checked candles wins. */
     providers: z
@@ -135,6 +137,14 @@ export const ConfigSchema = z
         minConfidence: z.number().min(0).max(1).default(0.7),
         cooldownMinutes: z.number().int().nonnegative().default(240),
         quietHours: z.object({ from: ClockTime, to: ClockTime }).nullable().default(null),
+      })
+      .prefault({}),
+    /** The outbox sweep: alerts stored with no notifiedAt, delivered once they are this old. */
+    outbox: z
+      .object({
+        sweepAfterMinutes: z.number().int().min(0).max(1440).default(5),
+        /** Only alerts whose candle opened this recently are looked at: the read stays small. */
+        windowHours: z.number().int().min(1).max(720).default(48),
       })
       .prefault({}),
     telegram: z

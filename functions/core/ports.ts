@@ -111,6 +111,16 @@ export interface Deliveries {
   undeliverableChats(): Promise<Map<string, string>>;
 }
 
+export interface Outbox {
+  /** Alerts with no notifiedAt whose candle opened at or after `since` (epoch ms), in any order. */
+  unnotifiedAlerts(since: number): Promise<Signal[]>;
+}
+
+export interface LatestSignals {
+  /** The candleTime of the symbol's newest stored signal, or undefined when none is stored. */
+  latestCandleTime(symbol: string, timeframe: Timeframe): Promise<string | undefined>;
+}
+
 export interface Mutes {
   mute(symbol: string, until: number): Promise<void>;
   unmute(symbol: string): Promise<void>;

@@ -3,6 +3,7 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import { z } from "zod";
 import { signalFromItem } from "../adapters/dynamo-store";
 import { FUNCTION_TIMEOUT_SECONDS } from "../adapters/resource-definitions";
 import type { Config } from "../core/config";
@@ -13,9 +14,10 @@ import {
   notifySignal,
   type WaitBudget,
 } from "../core/notify";
-import type { Clock, Deliveries } from "../core/ports";
+import { type SweepResult, sweepOutbox } from "../core/outbox";
+import type { Clock, Deliveries, Outbox } from "../core/ports";
 import type { Signal } from "../core/signal";
-import { ValidationError } from "../core/validation";
+import { parseOrThrow, ValidationError } from "../core/validation";
 import { lazyHandler } from "../runtime/lazy-handler";
 import { logger } from "../runtime/logger";
 import { metrics } from "../runtime/metrics";
@@ -23,7 +25,7 @@ import { notifierDepsFromEnv } from "./wiring";
 
 export interface NotifierDeps {
   config: Config;
-  store: Deliveries;
+  store: Deliveries & Outbox;
   messenger: Messenger;
   /** Absent: alerts go as text only. */
   chartRenderer?: ChartRenderer;
@@ -120,4 +122,64 @@ export function createNotifierHandler(deps: NotifierDeps) {
   };
 }
 
-export const handler = lazyHandler(() => createNotifierHandler(notifierDepsFromEnv()));
+/** The sweep schedule's input: `{ "sweep": "outbox" }`, optionally with its own minimum age. */
+export const OutboxSweepEventSchema = z
+  .object({
+    sweep: z.literal("outbox"),
+    sweepAfterMinutes: z.number().int().min(0).max(1440).optional(),
+  })
+  .strict();
+export type OutboxSweepEvent = z.input<typeof OutboxSweepEventSchema>;
+
+export interface OutboxSweepResponse {
+  pending: number;
+  due: number;
+  notified: string[];
+  retry?: string;
+}
+
+const alertName = (signal: Signal) => `${signal.symbol} ${signal.timeframe} ${signal.candleTime}`;
+
+function reportSweep(result: SweepResult): OutboxSweepResponse {
+  for (const { signal, result: notified } of result.swept) {
+    report(notified, logger.createChild({ persistentKeys: { sweep: "outbox", alert: alertName(signal) } }));
+  }
+  if (result.due > 0) metrics.addMetric("OutboxSweptAlerts", MetricUnit.Count, result.due);
+  publishMetrics();
+  logger.info("outbox swept", { pending: result.pending, due: result.due });
+  return {
+    pending: result.pending,
+    due: result.due,
+    notified: result.swept
+      .filter((swept) => swept.result.status === "notified")
+      .map((swept) => alertName(swept.signal)),
+    retry: result.stoppedAt?.result.retryReason,
+  };
+}
+
+/** The outbox sweep: alerts stored with no notifiedAt, older than the stream's own delivery. */
+export function createOutboxSweepHandler(deps: NotifierDeps) {
+  return async (event: OutboxSweepEvent, context?: Context): Promise<OutboxSweepResponse> => {
+    const { sweepAfterMinutes } = parseOrThrow(OutboxSweepEventSchema, event, "outbox sweep event");
+    const result = await sweepOutbox(
+      deps.chatIds,
+      { ...deps, deliveries: deps.store, outbox: deps.store },
+      waitBudget(context),
+      { sweepAfterMinutes },
+    );
+    return reportSweep(result);
+  };
+}
+
+/** One function, two triggers: stream batches carry `Records`; anything else must be a sweep event. */
+export function createNotifierEntry(deps: NotifierDeps) {
+  const stream = createNotifierHandler(deps);
+  const sweep = createOutboxSweepHandler(deps);
+  return (
+    event: DynamoDBStreamEvent | OutboxSweepEvent,
+    context?: Context,
+  ): Promise<DynamoDBBatchResponse | OutboxSweepResponse> =>
+    "Records" in event ? stream(event, context) : sweep(event, context);
+}
+
+export const handler = lazyHandler(() => createNotifierEntry(notifierDepsFromEnv()));

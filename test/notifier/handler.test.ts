@@ -5,7 +5,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { ResvgChartRenderer } from "../../functions/adapters/telegram-chart-png";
 import { parseConfig } from "../../functions/core/config";
 import type { Signal } from "../../functions/core/signal";
-import { createNotifierHandler, type NotifierDeps } from "../../functions/notifier/handler";
+import {
+  createNotifierEntry,
+  createNotifierHandler,
+  type NotifierDeps,
+} from "../../functions/notifier/handler";
 import { notifierDepsFromEnv } from "../../functions/notifier/wiring";
 import { startTestTable } from "../support/emulators";
 import { BOT_API_ERRORS, botApiError, type FakeBotApi, startFakeBotApi } from "../support/fake-bot-api";
@@ -44,9 +48,9 @@ afterEach(async () => {
   await table.close();
 });
 
-/** The notifier as deployed (Telegram through grammY, chats from config + TELEGRAM_CHAT_ID) on dynalite. */
-function notifier(overrides: Partial<NotifierDeps> = {}) {
-  const deps = notifierDepsFromEnv(config, {
+/** The notifier's deps as deployed (Telegram through grammY, chats from config + TELEGRAM_CHAT_ID) on dynalite. */
+const notifierDeps = (overrides: Partial<NotifierDeps> = {}) =>
+  notifierDepsFromEnv(config, {
     store: table.store,
     chartRenderer: undefined,
     clock: { now: () => Date.parse("2024-03-05T14:00:09Z") },
@@ -55,8 +59,8 @@ function notifier(overrides: Partial<NotifierDeps> = {}) {
     },
     ...overrides,
   });
-  return createNotifierHandler(deps);
-}
+
+const notifier = (overrides: Partial<NotifierDeps> = {}) => createNotifierHandler(notifierDeps(overrides));
 
 /** Stores the signal, then builds the stream record DynamoDB would emit for the insert. */
 async function insertRecord(signal: Signal, sequenceNumber: string): Promise<DynamoDBRecord> {
@@ -230,5 +234,57 @@ describe("notifier handler on dynalite and a fake Bot API", () => {
     expect(printed).toContain("BUY BTC-USD · confidence 82%");
     expect(printed).toContain("[Mute 1h] [Mute 24h] [History]");
     expect(fake.calls).toEqual([]);
+  });
+});
+
+describe("outbox sweep through the notifier on dynalite and a fake Bot API", () => {
+  const SWEEP_TIME = Date.parse("2024-03-05T14:10:00Z");
+  const sweeper = (now = SWEEP_TIME) => createNotifierEntry(notifierDeps({ clock: { now: () => now } }));
+
+  it("delivers an alert whose stream record never arrived exactly once; a second sweep sends nothing", async () => {
+    const lost = sampleSignal();
+    const delivered = sampleSignal({ candleTime: "2024-03-05T12:00:00.000Z", action: "SELL" });
+    const quiet = sampleSignal({ candleTime: "2024-03-05T11:00:00.000Z", action: "HOLD", alert: false });
+    for (const signal of [lost, delivered, quiet]) await table.store.putSignal(signal);
+    await table.store.markNotified(delivered, "2024-03-05T13:00:09.000Z");
+
+    expect(await sweeper()({ sweep: "outbox" }, lambdaContext)).toEqual({
+      pending: 1,
+      due: 1,
+      notified: ["BTC-USD 1h 2024-03-05T13:00:00.000Z"],
+    });
+    expect(sentTo(CHAT_A)).toHaveLength(1);
+    expect(sentTo(CHAT_B)).toHaveLength(1);
+    expect(String(sentTo(CHAT_A)[0]?.payload.text)).toContain("<b>BUY BTC-USD</b>");
+    expect((await table.store.getSignal(lost))?.notifiedAt).toBe("2024-03-05T14:10:00.000Z");
+
+    expect(await sweeper(SWEEP_TIME + 3_600_000)({ sweep: "outbox" }, lambdaContext)).toEqual({
+      pending: 0,
+      due: 0,
+      notified: [],
+    });
+    expect(fake.callsOf("sendMessage")).toHaveLength(2);
+  });
+
+  it("leaves alerts younger than sweepAfterMinutes to the stream, and skips those older than the window", async () => {
+    const young = sampleSignal({ createdAt: "2024-03-05T14:08:00.000Z" });
+    const ancient = sampleSignal({
+      candleTime: "2024-03-01T13:00:00.000Z",
+      createdAt: "2024-03-01T14:00:07.000Z",
+    });
+    for (const signal of [young, ancient]) await table.store.putSignal(signal);
+
+    expect(await sweeper()({ sweep: "outbox" }, lambdaContext)).toMatchObject({ pending: 1, due: 0 });
+    expect(fake.callsOf("sendMessage")).toHaveLength(0);
+    // The local runtime sweeps right after its own stream delivery, so it asks for no minimum age.
+    expect(await sweeper()({ sweep: "outbox", sweepAfterMinutes: 0 }, lambdaContext)).toMatchObject({
+      due: 1,
+    });
+    expect(fake.callsOf("sendMessage")).toHaveLength(2);
+    expect((await table.store.getSignal(ancient))?.notifiedAt).toBeUndefined();
+  });
+
+  it("refuses an event that is neither a stream batch nor a sweep, naming the field", async () => {
+    await expect(sweeper()({ sweep: "inbox" } as never, lambdaContext)).rejects.toThrow(/sweep/);
   });
 });
