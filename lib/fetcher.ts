@@ -15,10 +15,13 @@ import type { Timeframe } from "../functions/core/timeframes";
 import { scheduleExpression } from "../functions/core/timeframes";
 import { DeadLetterQueue } from "./encrypted-queue";
 import { PipelineFunction } from "./pipeline-function";
+import type { SignalsTable } from "./signals-table";
 
 export interface FetcherProps {
   timeframe: Timeframe;
   analysisQueue: IQueue;
+  /** Read for each symbol's last stored signal, so missed closes are caught up. */
+  signals: SignalsTable;
 }
 
 /**
@@ -46,9 +49,13 @@ export class Fetcher extends Construct {
       name: "fetcher",
       memorySize: 256,
       deadLetterQueue: this.failedTicks,
-      environment: { [ENV_NAMES.queueUrl]: props.analysisQueue.queueUrl },
+      environment: {
+        [ENV_NAMES.queueUrl]: props.analysisQueue.queueUrl,
+        [ENV_NAMES.tableName]: props.signals.table.tableName,
+      },
     });
     props.analysisQueue.grantSendMessages(this.function);
+    props.signals.grantSignalQuery(this.function);
 
     // Scheduler's own role, so its grants (and their acknowledgement) stay inside this construct.
     const schedulerRole = new Role(this, "ScheduleRole", {

@@ -1,10 +1,15 @@
 import { createRequire } from "node:module";
-import { Duration, Validations } from "aws-cdk-lib";
-import { FilterCriteria, StartingPosition } from "aws-cdk-lib/aws-lambda";
+import { Duration, Stack, Validations } from "aws-cdk-lib";
+import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { type CfnFunction, FilterCriteria, StartingPosition } from "aws-cdk-lib/aws-lambda";
 import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from "aws-cdk-lib/aws-scheduler";
+import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import { Construct } from "constructs";
 import { ENV_NAMES, NOTIFIER_STREAM } from "../functions/adapters/resource-definitions";
 import { RESVG_WASM_FILE } from "../functions/adapters/telegram-chart-png";
+import { scheduleExpression, type Timeframe } from "../functions/core/timeframes";
+import type { OutboxSweepEvent } from "../functions/notifier/handler";
 import { DeadLetterQueue } from "./encrypted-queue";
 import { PipelineFunction } from "./pipeline-function";
 import { grantSecret, type SecretParameter } from "./secret-parameters";
@@ -13,7 +18,11 @@ import type { SignalsTable } from "./signals-table";
 export interface NotifierProps {
   signals: SignalsTable;
   telegramBotToken: SecretParameter;
+  /** The outbox sweep fires at every candle close of this timeframe, like the fetch. */
+  timeframe: Timeframe;
 }
+
+const SWEEP_EVENT: OutboxSweepEvent = { sweep: "outbox" };
 
 /**
  * The notifier: reads the table's stream (the outbox), filtered to inserted signals the alert policy
@@ -23,6 +32,8 @@ export interface NotifierProps {
 export class Notifier extends Construct {
   readonly function: PipelineFunction;
   readonly failedRecords: DeadLetterQueue;
+  /** Delivers alerts whose stream record was lost (expired past its maximum age). */
+  readonly sweepSchedule: Schedule;
 
   constructor(scope: Construct, id: string, props: NotifierProps) {
     super(scope, id);
@@ -68,8 +79,31 @@ export class Notifier extends Construct {
     Validations.of(this.function).acknowledge({
       id: "Serverless-LambdaDLQ",
       reason:
-        "Invoked synchronously by its stream event source only; failures go to the event source's " +
-        "on-failure destination (the FailedRecords queue), which a function DLQ would never receive.",
+        "Stream batches are synchronous and fail to the event source's on-failure destination (the " +
+        "FailedRecords queue); the only asynchronous invocation is the outbox sweep, whose next firing " +
+        "reads the same window, so a failed sweep loses nothing a DLQ would keep.",
+    });
+
+    // Scheduler's own role, allowed to invoke this function only. A missed sweep needs no DLQ:
+    // the next one reads the same window.
+    const sweepRole = new Role(this, "SweepScheduleRole", {
+      assumedBy: new ServicePrincipal("scheduler.amazonaws.com"),
+      description: "Signal Pipeline: lets the outbox sweep schedule invoke the notifier",
+    });
+    Validations.of(sweepRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.function.node.defaultChild as CfnFunction)}.Arn>:*]`,
+      reason:
+        "LambdaInvoke also allows the function's versions and aliases (`<arn>:*`); it is still this one function.",
+    });
+    this.sweepSchedule = new Schedule(this, "SweepSchedule", {
+      description: "Signal Pipeline: deliver stored alerts that were never notified (the outbox sweep)",
+      schedule: ScheduleExpression.expression(scheduleExpression(props.timeframe)),
+      target: new LambdaInvoke(this.function, {
+        input: ScheduleTargetInput.fromObject(SWEEP_EVENT),
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(1),
+        role: sweepRole,
+      }),
     });
   }
 }

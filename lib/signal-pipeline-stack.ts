@@ -39,6 +39,7 @@ export class SignalPipelineStack extends Stack {
     this.fetcher = new Fetcher(this, "Fetcher", {
       timeframe: config.timeframe,
       analysisQueue: this.analysisQueue.queue,
+      signals: this.signals,
     });
     this.analyst = new Analyst(this, "Analyst", {
       signals: this.signals,
@@ -48,6 +49,7 @@ export class SignalPipelineStack extends Stack {
     this.notifier = new Notifier(this, "Notifier", {
       signals: this.signals,
       telegramBotToken: secrets.telegramBotToken,
+      timeframe: config.timeframe,
     });
     this.bot = new TelegramBot(this, "Bot", {
       signals: this.signals,

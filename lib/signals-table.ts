@@ -7,6 +7,7 @@ import {
   StreamViewType,
   Table,
 } from "aws-cdk-lib/aws-dynamodb";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { Construct } from "constructs";
 import { SIGNALS_TABLE } from "../functions/adapters/resource-definitions";
@@ -53,5 +54,12 @@ export class SignalsTable extends Construct {
       reason:
         "Queries use the table's own GSIs (alerts, alertsBySymbol); index ARNs share the table's prefix.",
     });
+  }
+
+  /** Query on the table's own keys only (no index, no write): the fetcher's read of each symbol's last signal. */
+  grantSignalQuery(fn: IFunction): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ["dynamodb:Query"], resources: [this.table.tableArn] }),
+    );
   }
 }

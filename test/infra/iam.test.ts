@@ -126,7 +126,10 @@ describe("function roles", () => {
       for (const forbidden of ["dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:CreateTable"])
         expect(actions, prefix).not.toContain(forbidden);
     }
-    expect(actionsFor(statementsOf("FetcherFunctionRole"), "dynamodb")).toEqual([]);
+    // The fetcher reads each symbol's last signal: Query on the table's own keys, nothing more.
+    expect(
+      statementsOf("FetcherFunctionRole").filter((s) => s.actions.some((a) => a.startsWith("dynamodb:"))),
+    ).toEqual([{ effect: "Allow", actions: ["dynamodb:Query"], resources: [`${table}.Arn`] }]);
     expect(actionsFor(statementsOf("AlarmsFunctionRole"), "dynamodb")).toEqual([]);
   });
 
@@ -179,6 +182,22 @@ describe("function roles", () => {
 
   it("need no KMS grant: the parameters use the aws/ssm key, whose key policy allows use through SSM", () => {
     for (const prefix of roles) expect(actionsFor(statementsOf(prefix), "kms"), prefix).toEqual([]);
+  });
+});
+
+describe("sweep scheduler role", () => {
+  it("is assumed by EventBridge Scheduler and may only invoke the notifier", () => {
+    const role = logicalIdOf(synth.json, "AWS::IAM::Role", "NotifierSweepScheduleRole");
+    const trust = resourcesOf(synth.json, "AWS::IAM::Role")[role]?.Properties.AssumeRolePolicyDocument;
+    expect(JSON.stringify(trust)).toContain("scheduler.amazonaws.com");
+    const notifier = logicalIdOf(synth.json, "AWS::Lambda::Function", "Notifier");
+    expect(statementsOf("NotifierSweepScheduleRole")).toEqual([
+      {
+        effect: "Allow",
+        actions: ["lambda:InvokeFunction"],
+        resources: [`${notifier}.Arn`, `${notifier}.Arn:*`],
+      },
+    ]);
   });
 });
 

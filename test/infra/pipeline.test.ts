@@ -38,11 +38,16 @@ beforeAll(() => {
   };
 });
 
+const scheduleNamed = (prefix: string) =>
+  resourcesOf(synth.json, "AWS::Scheduler::Schedule")[
+    logicalIdOf(synth.json, "AWS::Scheduler::Schedule", prefix)
+  ]?.Properties as Props;
+const fetchSchedule = () => scheduleNamed("FetcherSchedule");
+
 describe("schedule", () => {
   it("fires the fetcher at every candle close of the configured timeframe, in UTC", () => {
-    const schedules = Object.values(resourcesOf(synth.json, "AWS::Scheduler::Schedule"));
-    expect(schedules).toHaveLength(1);
-    const schedule = schedules[0]?.Properties as Props;
+    expect(Object.keys(resourcesOf(synth.json, "AWS::Scheduler::Schedule"))).toHaveLength(2);
+    const schedule = fetchSchedule();
     expect(schedule.ScheduleExpression).toBe(scheduleExpression(parseConfig(rawConfig).timeframe));
     expect(schedule.ScheduleExpressionTimezone).toBe("Etc/UTC");
     expect(schedule.State).toBe("ENABLED");
@@ -52,14 +57,27 @@ describe("schedule", () => {
   });
 
   it("passes the scheduled time as the fetcher's input, and keeps undeliverable ticks", () => {
-    const schedule = Object.values(resourcesOf(synth.json, "AWS::Scheduler::Schedule"))[0]?.Properties;
-    const target = schedule?.Target as Props;
+    const target = fetchSchedule().Target as Props;
     expect(JSON.parse(target.Input as string)).toEqual({ scheduledTime: "<aws.scheduler.scheduled-time>" });
     expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 });
     const failedTicks = logicalIdOf(synth.json, "AWS::SQS::Queue", "FetcherFailedTicks");
     expect(target.DeadLetterConfig).toEqual({ Arn: getAtt(failedTicks) });
     // The same queue takes the fetcher's failed asynchronous invocations.
     expect(props(ids.fetcher).DeadLetterConfig).toEqual({ TargetArn: getAtt(failedTicks) });
+  });
+});
+
+describe("outbox sweep schedule", () => {
+  it("invokes the notifier with the sweep event at every candle close, through its own role", () => {
+    const schedule = scheduleNamed("NotifierSweepSchedule");
+    expect(schedule.ScheduleExpression).toBe(scheduleExpression(parseConfig(rawConfig).timeframe));
+    expect(schedule.State).toBe("ENABLED");
+    const target = schedule.Target as Props;
+    expect(target.Arn).toEqual(getAtt(ids.notifier));
+    expect(JSON.parse(target.Input as string)).toEqual({ sweep: "outbox" });
+    expect(target.RoleArn).toEqual(
+      getAtt(logicalIdOf(synth.json, "AWS::IAM::Role", "NotifierSweepScheduleRole")),
+    );
   });
 });
 
@@ -226,8 +244,7 @@ describe("functions", () => {
   it("are told where their resources are through the ENV_NAMES variables", () => {
     const env = (name: keyof typeof ids) => (props(ids[name]).Environment as { Variables: Props }).Variables;
     expect(env("fetcher").QUEUE_URL).toEqual({ Ref: ids.queue });
-    expect(env("fetcher").TABLE_NAME).toBeUndefined();
-    for (const name of ["analyst", "notifier", "bot"] as const)
+    for (const name of ["fetcher", "analyst", "notifier", "bot"] as const)
       expect(env(name).TABLE_NAME).toEqual({ Ref: ids.table });
     expect(env("bot").DLQ_URL).toEqual({ Ref: ids.dlq });
   });
