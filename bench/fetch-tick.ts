@@ -8,7 +8,14 @@ import { parseConfig } from "../functions/core/config";
 import { PROVIDERS, type ProviderName } from "../functions/core/providers";
 import { SYMBOLS } from "../functions/core/symbols";
 import { timeframeMs } from "../functions/core/timeframes";
-import { createAnalysisQueues, sqsClientFor, startSqs } from "../local/emulators";
+import {
+  createAnalysisQueues,
+  createSignalsTable,
+  dynamoClientFor,
+  sqsClientFor,
+  startDynalite,
+  startSqs,
+} from "../local/emulators";
 import { type RecordedRequest, type Reply, startFakeServer } from "../test/support/http-server";
 
 const LATENCY_MS = 50;
@@ -151,8 +158,13 @@ export async function run(): Promise<void> {
   const sqs = await startSqs();
   const client = sqsClientFor(sqs.endpoint);
   const { queueUrl } = await createAnalysisQueues(client, "bench");
+  // The fetcher reads each symbol's last stored signal (the catch-up): an empty table here.
+  const dynalite = await startDynalite();
+  await createSignalsTable(dynamoClientFor(dynalite.endpoint), "bench-signals");
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
+    [ENV_NAMES.tableName]: "bench-signals",
     AWS_REGION: process.env.AWS_REGION ?? "us-east-1",
     AWS_ACCESS_KEY_ID: "local",
     AWS_SECRET_ACCESS_KEY: "local",
@@ -204,6 +216,6 @@ export async function run(): Promise<void> {
       );
     }
   } finally {
-    await Promise.all([server.close(), sqs.close()]);
+    await Promise.all([server.close(), sqs.close(), dynalite.close()]);
   }
 }

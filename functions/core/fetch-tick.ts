@@ -1,10 +1,10 @@
 import { type AnalysisRequest, AnalysisRequestSchema } from "./analysis-request";
 import { toTuple } from "./candles";
 import { CandleRejection, ProviderError } from "./market-errors";
-import type { AnalysisQueue, CandleQuery, CandleSeries, PriceSource } from "./ports";
+import type { AnalysisQueue, CandleQuery, CandleSeries, LatestSignals, PriceSource } from "./ports";
 import { isoTime } from "./signal";
 import { tradesContinuously } from "./symbols";
-import { lastClosedOpenTime, type Timeframe } from "./timeframes";
+import { lastClosedOpenTime, type Timeframe, timeframeMs } from "./timeframes";
 import { parseOrThrow } from "./validation";
 
 /** One provider in a symbol's chain that did not serve it, and why. */
@@ -71,11 +71,56 @@ export function analysisRequestFor(
   );
 }
 
+/**
+ * Closes missed since the symbol's last stored signal (a failed tick, an outage), not counting the one
+ * that just closed, at most `bound`. None when nothing is stored yet: a new symbol starts at its latest
+ * close rather than back-filling.
+ */
+export function missedCloses(
+  timeframe: Timeframe,
+  now: number,
+  lastStoredCandleTime: string | undefined,
+  bound: number,
+): number {
+  if (lastStoredCandleTime === undefined) return 0;
+  const step = timeframeMs(timeframe);
+  const gap = Math.floor((lastClosedOpenTime(timeframe, now) - Date.parse(lastStoredCandleTime)) / step) - 1;
+  return Math.max(0, Math.min(bound, gap));
+}
+
+/**
+ * What to queue from a fetched series: the latest close, and before it up to `missed` closes newer
+ * than the last stored signal, each with the `lookbackCandles` candles up to it. Oldest first. Only
+ * candles the provider served are analysed: a hole without trades is never invented.
+ */
+export function closesToQueue(
+  series: CandleSeries,
+  lastStoredCandleTime: string | undefined,
+  missed: number,
+  lookbackCandles: number,
+): CandleSeries[] {
+  const { candles } = series;
+  const after = lastStoredCandleTime === undefined ? Infinity : Date.parse(lastStoredCandleTime);
+  const latest = candles.length - 1;
+  let first = latest;
+  while (first > 0 && latest - first < missed && (candles[first - 1]?.time ?? 0) > after) first -= 1;
+  const windows: CandleSeries[] = [];
+  for (let end = first; end <= latest; end += 1) {
+    windows.push({ ...series, candles: candles.slice(Math.max(0, end + 1 - lookbackCandles), end + 1) });
+  }
+  return windows;
+}
+
 export interface SymbolOutcome {
   symbol: string;
   status: "queued" | "failed";
   provider?: string;
+  /** The latest close queued. */
   candleTime?: string;
+  /** Earlier closes queued because ticks were missed since the last stored signal, oldest first. */
+  caughtUp?: string[];
+  /** Why missed closes could not be looked for this tick. */
+  catchUpError?: string;
   gaps?: number;
   attempts: ProviderAttempt[];
   /** Why a failed symbol was not queued. */
@@ -105,17 +150,35 @@ export interface FetchTickInput {
    * is fetched once more after this wait (0 = never), so the close is not skipped for good.
    */
   lagRetryMs?: number;
+  /** Missed closes caught up per symbol (0 or absent: only the latest close). Needs `ports.latest`. */
+  catchUpCandles?: number;
 }
 
 export interface FetchTickPorts {
   sources: (symbol: string) => PriceSource[];
   queue: AnalysisQueue;
+  /** The last stored signal per symbol, for the catch-up; absent: only the latest close is queued. */
+  latest?: LatestSignals;
   sleep?: (ms: number) => Promise<void>;
 }
 
 /** True when the series lacks the candle that closed at `now` although the symbol never stops trading. */
 const lagsBehind = (symbol: string, series: CandleSeries, timeframe: Timeframe, now: number): boolean =>
   tradesContinuously(symbol) && (series.candles.at(-1)?.time ?? 0) < lastClosedOpenTime(timeframe, now);
+
+/** The last stored signal's candle time; a failed read costs only the catch-up (reported), never the tick. */
+async function lastStoredCandleTime(
+  symbol: string,
+  input: FetchTickInput,
+  ports: FetchTickPorts,
+): Promise<{ lastStored?: string; catchUpError?: string }> {
+  if (!ports.latest || !input.catchUpCandles) return {};
+  try {
+    return { lastStored: await ports.latest.latestCandleTime(symbol, input.timeframe) };
+  } catch (error) {
+    return { catchUpError: `last stored signal unreadable, no catch-up: ${describe(error)}` };
+  }
+}
 
 /**
  * One fetch tick: closed candles for every symbol through its provider chain, then one
@@ -133,8 +196,15 @@ export async function runFetchTick(input: FetchTickInput, ports: FetchTickPorts)
     );
   });
   const fetched = await Promise.all(
-    input.symbols.map(async (symbol): Promise<{ outcome: SymbolOutcome; request?: AnalysisRequest }> => {
-      const query = { symbol, timeframe: input.timeframe, limit: input.lookbackCandles, now: input.now };
+    input.symbols.map(async (symbol): Promise<{ outcome: SymbolOutcome; requests: AnalysisRequest[] }> => {
+      const { lastStored, catchUpError } = await lastStoredCandleTime(symbol, input, ports);
+      const missed = missedCloses(input.timeframe, input.now, lastStored, input.catchUpCandles ?? 0);
+      const query = {
+        symbol,
+        timeframe: input.timeframe,
+        limit: input.lookbackCandles + missed,
+        now: input.now,
+      };
       const fetchOnce = () => Promise.race([fetchThroughChain(ports.sources(symbol), query), outOfTime]);
       let { series, attempts } = await fetchOnce();
       if (series && input.lagRetryMs && lagsBehind(symbol, series, input.timeframe, input.now)) {
@@ -145,30 +215,35 @@ export async function runFetchTick(input: FetchTickInput, ports: FetchTickPorts)
       }
       if (!series) {
         const error = `no provider served ${symbol}: ${attempts.map((a) => `${a.provider} ${a.reason}`).join("; ")}`;
-        return { outcome: { symbol, status: "failed", attempts, error } };
+        return { outcome: { symbol, status: "failed", attempts, error }, requests: [] };
       }
       try {
-        const request = analysisRequestFor(symbol, input.timeframe, series);
+        const requests = closesToQueue(series, lastStored, missed, input.lookbackCandles).map((window) =>
+          analysisRequestFor(symbol, input.timeframe, window),
+        );
         const outcome: SymbolOutcome = {
           symbol,
           status: "queued",
           provider: series.provider,
-          candleTime: request.candleTime,
+          candleTime: requests.at(-1)?.candleTime,
+          ...(requests.length > 1 ? { caughtUp: requests.slice(0, -1).map((r) => r.candleTime) } : {}),
+          ...(catchUpError ? { catchUpError } : {}),
           gaps: series.gaps,
           attempts,
         };
-        return { outcome, request };
+        return { outcome, requests };
       } catch (error) {
         return {
           outcome: { symbol, status: "failed", provider: series.provider, attempts, error: describe(error) },
+          requests: [],
         };
       }
     }),
   );
   clearTimeout(timer);
-  const toSend = fetched.filter((f) => f.request);
+  const toSend = fetched.flatMap((f) => f.requests.map((request) => ({ outcome: f.outcome, request })));
   const sent = await ports.queue
-    .send(toSend.map((f) => f.request as AnalysisRequest))
+    .send(toSend.map((f) => f.request))
     .catch((error: unknown) => toSend.map(() => ({ error: describe(error) })));
   toSend.forEach((f, index) => {
     const error = sent[index]?.error;

@@ -3,7 +3,7 @@ import type { Context } from "aws-lambda";
 import { z } from "zod";
 import type { Config } from "../core/config";
 import { type FetchTickResult, runFetchTick } from "../core/fetch-tick";
-import type { AnalysisQueue, Clock, PriceSource } from "../core/ports";
+import type { AnalysisQueue, Clock, LatestSignals, PriceSource } from "../core/ports";
 import { isoTime } from "../core/signal";
 import { parseOrThrow } from "../core/validation";
 import { lazyHandler } from "../runtime/lazy-handler";
@@ -16,6 +16,8 @@ export interface FetcherDeps {
   /** The provider chain of a symbol, first choice first. */
   sources: (symbol: string) => PriceSource[];
   queue: AnalysisQueue;
+  /** Each symbol's last stored signal, so closes missed by failed ticks are caught up. */
+  latest?: LatestSignals;
   clock: Clock;
 }
 
@@ -38,6 +40,8 @@ export interface FetcherResult {
     status: "queued" | "failed";
     provider?: string;
     candleTime?: string;
+    /** Missed closes queued before candleTime. */
+    caughtUp?: number;
     error?: string;
   }>;
 }
@@ -56,6 +60,10 @@ function report(result: FetchTickResult): void {
         1,
       );
     }
+    if (outcome.catchUpError)
+      logger.warn("missed closes not looked for", { symbol: outcome.symbol, error: outcome.catchUpError });
+    if (outcome.caughtUp)
+      logger.info("missed closes caught up", { symbol: outcome.symbol, closes: outcome.caughtUp });
     if (outcome.status === "failed")
       logger.error("symbol not queued", { symbol: outcome.symbol, error: outcome.error });
   }
@@ -77,11 +85,12 @@ export function createFetcherHandler(deps: FetcherDeps) {
         lookbackCandles: deps.config.lookbackCandles,
         now,
         lagRetryMs: LAG_RETRY_MS,
+        catchUpCandles: deps.config.catchUpCandles,
         budgetMs: context?.getRemainingTimeInMillis
           ? Math.max(0, context.getRemainingTimeInMillis() - SEND_MARGIN_MS)
           : undefined,
       },
-      { sources: deps.sources, queue: deps.queue },
+      { sources: deps.sources, queue: deps.queue, latest: deps.latest },
     );
     try {
       report(result);
@@ -94,11 +103,12 @@ export function createFetcherHandler(deps: FetcherDeps) {
       now: isoTime(now),
       queued: result.queued,
       failed: result.failed,
-      symbols: result.outcomes.map(({ symbol, status, provider, candleTime, error }) => ({
+      symbols: result.outcomes.map(({ symbol, status, provider, candleTime, caughtUp, error }) => ({
         symbol,
         status,
         provider,
         candleTime,
+        ...(caughtUp ? { caughtUp: caughtUp.length } : {}),
         error,
       })),
     };

@@ -1,3 +1,4 @@
+import { DynamoStore } from "../adapters/dynamo-store";
 import { createPriceSources, PRICE_API_URL_ENV, sourceChains } from "../adapters/prices/chain";
 import { ENV_NAMES } from "../adapters/resource-definitions";
 import { SqsAnalysisQueue } from "../adapters/sqs-queue";
@@ -38,5 +39,6 @@ export function fetcherDepsFromEnv(
     clock: overrides.clock ?? systemClock,
     sources: overrides.sources ?? liveSourceChains(overrides.config ?? config),
     queue: overrides.queue ?? new SqsAnalysisQueue(requireEnv(ENV_NAMES.queueUrl)),
+    latest: overrides.latest ?? new DynamoStore(requireEnv(ENV_NAMES.tableName)),
   };
 }

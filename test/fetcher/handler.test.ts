@@ -1,12 +1,13 @@
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ReplaySource } from "../../functions/adapters/prices/replay";
 import { type AnalysisRequest, AnalysisRequestSchema } from "../../functions/core/analysis-request";
 import { parseConfig } from "../../functions/core/config";
 import { captureLogs } from "../support/capture-logs";
-import { startTestQueues } from "../support/emulators";
+import { startTestQueues, startTestTable } from "../support/emulators";
 import { type FakeServer, type RecordedRequest, startFakeServer } from "../support/http-server";
+import { sampleSignal } from "../support/telegram-fixtures";
 
 const T = 1_709_294_400; // 2024-03-01T12:00:00Z, a candle close
 const SCHEDULED = "2024-03-01T12:00:00Z";
@@ -41,6 +42,7 @@ function krakenRoute(request: RecordedRequest) {
 
 describe("fetcher handler on local-aws-sqs", () => {
   let queues: Awaited<ReturnType<typeof startTestQueues>>;
+  let table: Awaited<ReturnType<typeof startTestTable>>;
   let coinbase: FakeServer;
   let kraken: FakeServer;
   let binance: FakeServer;
@@ -49,8 +51,9 @@ describe("fetcher handler on local-aws-sqs", () => {
 
   beforeAll(async () => {
     process.env.POWERTOOLS_METRICS_DISABLED = "true";
-    [queues, coinbase, kraken, binance] = await Promise.all([
+    [queues, table, coinbase, kraken, binance] = await Promise.all([
       startTestQueues(),
+      startTestTable(),
       startFakeServer(coinbaseRoute),
       startFakeServer(krakenRoute),
       startFakeServer(() => ({
@@ -61,7 +64,14 @@ describe("fetcher handler on local-aws-sqs", () => {
     handlerModule = await import("../../functions/fetcher/handler");
     wiring = await import("../../functions/fetcher/wiring");
   });
-  afterAll(() => Promise.all([queues.close(), coinbase.close(), kraken.close(), binance.close()]));
+  afterAll(() =>
+    Promise.all([queues.close(), table.close(), coinbase.close(), kraken.close(), binance.close()]),
+  );
+  beforeEach(() => {
+    // The deployed fetcher reads each symbol's last stored signal from the table (the catch-up).
+    vi.stubEnv("TABLE_NAME", table.tableName);
+    vi.stubEnv("AWS_ENDPOINT_URL_DYNAMODB", table.endpoint);
+  });
   afterEach(async () => {
     vi.unstubAllEnvs();
     await drainQueue();
@@ -154,6 +164,45 @@ describe("fetcher handler on local-aws-sqs", () => {
     const result = await handlerModule.createFetcherHandler(deps)({}, context);
     expect(result).toMatchObject({ now: "2024-03-01T12:00:03.000Z", queued: 1 });
     expect((await drainQueue())[0]).toMatchObject({ symbol: "ETH-USD", provider: "replay" });
+  });
+
+  it("catches up the closes missed since the symbol's last stored signal, each with its own lookback", async () => {
+    stubDeployedEnv();
+    await table.store.putSignal(
+      sampleSignal({
+        symbol: "ETH-USD",
+        timeframe: "1h",
+        candleTime: "2024-03-01T08:00:00.000Z",
+        alert: false,
+      }),
+    );
+    const config = parseConfig({ watchlist: ["BTC-USD", "ETH-USD"], lookbackCandles: 60 });
+    const result = await handlerModule.createFetcherHandler(wiring.fetcherDepsFromEnv(config))(
+      { scheduledTime: SCHEDULED },
+      context,
+    );
+    expect(result.symbols.find((s) => s.symbol === "ETH-USD")).toMatchObject({
+      status: "queued",
+      candleTime: "2024-03-01T11:00:00.000Z",
+      caughtUp: 2,
+    });
+    const messages = await drainQueue();
+    const eth = messages
+      .filter((m) => m.symbol === "ETH-USD")
+      .sort((a, b) => a.candleTime.localeCompare(b.candleTime));
+    expect(eth.map((m) => m.candleTime)).toEqual([
+      "2024-03-01T09:00:00.000Z",
+      "2024-03-01T10:00:00.000Z",
+      "2024-03-01T11:00:00.000Z",
+    ]);
+    for (const message of eth) {
+      expect(message.candles).toHaveLength(60);
+      expect(message.candles.at(-1)?.[0]).toBe(Date.parse(message.candleTime));
+    }
+    // Nothing stored yet for BTC-USD: it starts at its latest close, no back-fill.
+    expect(messages.filter((m) => m.symbol === "BTC-USD").map((m) => m.candleTime)).toEqual([
+      "2024-03-01T11:00:00.000Z",
+    ]);
   });
 
   it("refuses an event whose scheduledTime is not a time, naming the field and value", async () => {

@@ -1,7 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
 import type { AnalysisRequest } from "../../../functions/core/analysis-request";
 import type { Candle } from "../../../functions/core/candles";
-import { fetchThroughChain, runFetchTick } from "../../../functions/core/fetch-tick";
+import {
+  closesToQueue,
+  fetchThroughChain,
+  missedCloses,
+  runFetchTick,
+} from "../../../functions/core/fetch-tick";
 import { CandleRejection, ProviderError } from "../../../functions/core/market-errors";
 import type {
   AnalysisQueue,
@@ -194,5 +199,67 @@ describe("runFetchTick", () => {
     );
     expect(waits).toEqual([]);
     expect(queue.sent.find((r) => r.symbol === "AAPL")?.candleTime).toBe("2024-03-01T10:00:00.000Z");
+  });
+});
+
+describe("catching up missed closes", () => {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const latestClosed = NOW - 5000 - HOUR; // open time of the candle that just closed
+
+  it("counts the closes between the last stored signal and the latest, within the bound", () => {
+    expect(missedCloses("1h", NOW, undefined, 48)).toBe(0);
+    expect(missedCloses("1h", NOW, iso(latestClosed - HOUR), 48)).toBe(0);
+    expect(missedCloses("1h", NOW, iso(latestClosed - 4 * HOUR), 48)).toBe(3);
+    expect(missedCloses("1h", NOW, iso(latestClosed - 100 * HOUR), 48)).toBe(48);
+    // A store ahead of the tick (a resumed replay) misses nothing.
+    expect(missedCloses("1h", NOW, iso(latestClosed + 5 * HOUR), 48)).toBe(0);
+  });
+
+  it("queues the served candles after the last stored one, each with its own window, never an invented one", () => {
+    const candles = closed(10).filter((_, i) => i !== 7); // the hour at index 7 had no trades
+    const series = { provider: "kraken", candles, gaps: 1 };
+    const lastStored = iso(closed(10)[5]?.time ?? 0);
+    const windows = closesToQueue(series, lastStored, 4, 3);
+    expect(windows.map((w) => w.candles.at(-1)?.close)).toEqual([106, 108, 109]);
+    expect(windows.map((w) => w.candles.map((c) => c.close))).toEqual([
+      [104, 105, 106],
+      [105, 106, 108],
+      [106, 108, 109],
+    ]);
+    expect(closesToQueue(series, lastStored, 1, 3).map((w) => w.candles.at(-1)?.close)).toEqual([108, 109]);
+    expect(closesToQueue(series, undefined, 0, 3)).toHaveLength(1);
+  });
+
+  it("queues the missed closes of a tick, and only the latest when the last signal cannot be read", async () => {
+    const kraken = new FakeSource("kraken", {
+      "BTC-USD": series("kraken", 70),
+      "ETH-USD": series("kraken", 70),
+    });
+    const queue = new FakeQueue();
+    const latest = {
+      latestCandleTime: async (symbol: string) => {
+        if (symbol === "ETH-USD") throw new Error("ProvisionedThroughputExceededException");
+        return iso(latestClosed - 3 * HOUR);
+      },
+    };
+    const result = await runFetchTick(
+      { ...tick, symbols: ["BTC-USD", "ETH-USD"], catchUpCandles: 48 },
+      { sources: () => [kraken], queue, latest },
+    );
+    expect(kraken.queries.map((q) => [q.symbol, q.limit])).toEqual([
+      ["BTC-USD", 62],
+      ["ETH-USD", 60],
+    ]);
+    expect(queue.sent.map((r) => [r.symbol, r.candleTime])).toEqual([
+      ["BTC-USD", iso(latestClosed - 2 * HOUR)],
+      ["BTC-USD", iso(latestClosed - HOUR)],
+      ["BTC-USD", iso(latestClosed)],
+      ["ETH-USD", iso(latestClosed)],
+    ]);
+    expect(queue.sent.every((r) => r.candles.length === 60)).toBe(true);
+    const [btc, eth] = result.outcomes;
+    expect(btc?.caughtUp).toEqual([iso(latestClosed - 2 * HOUR), iso(latestClosed - HOUR)]);
+    expect(eth?.catchUpError).toMatch(/ProvisionedThroughputExceededException/);
+    expect(result).toMatchObject({ queued: 2, failed: 0 });
   });
 });
