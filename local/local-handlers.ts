@@ -13,13 +13,20 @@ import type { Config } from "../functions/core/config";
 import type { Clock, PriceSource } from "../functions/core/ports";
 import { createFetcherHandler, type FetcherEvent, type FetcherResult } from "../functions/fetcher/handler";
 import { fetcherDepsFromEnv } from "../functions/fetcher/wiring";
-import { createNotifierHandler } from "../functions/notifier/handler";
+import {
+  createNotifierHandler,
+  createOutboxSweepHandler,
+  type OutboxSweepEvent,
+  type OutboxSweepResponse,
+} from "../functions/notifier/handler";
 import { notifierDepsFromEnv } from "../functions/notifier/wiring";
 
 export interface LocalHandlers {
   fetcher: (event: FetcherEvent, context: Context) => Promise<FetcherResult>;
   analyst: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
   notifier: (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse>;
+  /** The notifier invoked by the sweep schedule. */
+  sweep: (event: OutboxSweepEvent, context: Context) => Promise<OutboxSweepResponse>;
   bot: ReturnType<typeof createBotHandler>;
   botDeps: BotDeps;
 }
@@ -32,15 +39,17 @@ export interface LocalWiring {
 }
 
 /**
- * The four real handlers, wired exactly as on Lambda (from env and config) except for what the local
+ * The real handlers, wired exactly as on Lambda (from env and config) except for what the local
  * runtime replaces: the price sources when replaying, and the clock, which follows the replay.
  */
 export function wireLocalHandlers({ config, clock, sources }: LocalWiring): LocalHandlers {
   const botDeps = botDepsFromEnv(config, { clock });
+  const notifierDeps = notifierDepsFromEnv(config, { clock });
   return {
     fetcher: createFetcherHandler(fetcherDepsFromEnv(config, { clock, ...(sources ? { sources } : {}) })),
     analyst: createAnalystHandler(analystDepsFromEnv(config, { clock })),
-    notifier: createNotifierHandler(notifierDepsFromEnv(config, { clock })),
+    notifier: createNotifierHandler(notifierDeps),
+    sweep: createOutboxSweepHandler(notifierDeps),
     bot: createBotHandler(botDeps),
     botDeps,
   };

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoStore } from "../functions/adapters/dynamo-store";
 import { dynamoClientFor, startDynalite } from "./emulators";
@@ -20,12 +20,27 @@ async function isServing(endpoint: string): Promise<boolean> {
   }
 }
 
+/** Names, under the data dir, the store of the most recent run, so `history` reads it by default. */
+const LATEST_FILE = "latest";
+
+export function recordLatestStore(dataDir: string, storeDir: string): void {
+  writeFileSync(join(resolve(dataDir), LATEST_FILE), `${relative(resolve(dataDir), resolve(storeDir))}\n`);
+}
+
+/** `dir` itself when it is a store; otherwise the store of the latest run under it (or `dir`). */
+export function resolveStoreDir(dir: string): string {
+  const root = resolve(dir);
+  const latest = join(root, LATEST_FILE);
+  if (existsSync(latest)) return resolve(root, readFileSync(latest, "utf8").trim());
+  return root;
+}
+
 /**
- * Opens the store `npm start` wrote under `dataDir`: through the running pipeline's dynalite when one
+ * Opens the store `npm start` wrote under `dataDir` (a store, or a data dir holding several): through the running pipeline's dynalite when one
  * is up (LevelDB allows one process), otherwise by starting dynalite on the folder.
  */
 export async function openLocalStore(dataDir: string): Promise<OpenedStore> {
-  const root = resolve(dataDir);
+  const root = resolveStoreDir(dataDir);
   const dynamoPath = join(root, "dynamodb");
   if (!existsSync(dynamoPath)) {
     throw new Error(`no local signals in ${root}: run \`npm start\` first (or pass --data-dir, or --aws)`);

@@ -18,13 +18,16 @@ import {
 import { applyLocalEnv } from "./local-env";
 import { type LocalHandlers, wireLocalHandlers } from "./local-handlers";
 import { type StreamProxy, startStreamProxy } from "./stream-proxy";
-import { emptyTotals, type RunTotals, runQueuedAnalyses, runTick } from "./tick";
+import { emptyTotals, type RunTotals, runQueuedAnalyses, runTick, sweepOutbox } from "./tick";
 
 export const LOCAL_TABLE_NAME = "signals-local";
 
 export interface LocalPipelineOptions {
   config: Config;
+  /** This run's store (a live or a replay store; see bin/commands/start.ts). */
   dataDir: string;
+  /** Delete the store first; otherwise a run resumes on what is stored. */
+  fresh?: boolean;
   /** The replay's price sources per symbol; absent in live mode (real providers, real time). */
   replaySources?: (symbol: string) => PriceSource[];
   log: (line: string) => void;
@@ -56,9 +59,9 @@ export const endpointFile = (dataDir: string) => join(dataDir, "endpoint");
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
   const dataDir = resolve(options.dataDir);
   const dynamoPath = join(dataDir, "dynamodb");
-  // A replay is a fresh run: the same candles again would only meet their own stored signals.
   const replaying = options.replaySources !== undefined;
-  if (replaying) rmSync(dynamoPath, { recursive: true, force: true });
+  // Only on request: a store is the user's history, and a rerun resumes on it.
+  if (options.fresh) rmSync(dynamoPath, { recursive: true, force: true });
   mkdirSync(dynamoPath, { recursive: true });
 
   const started: Array<RunningEmulator | StreamProxy> = [];
@@ -95,6 +98,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const clock: Clock = { now: () => simulatedNow ?? Date.now() };
   const handlers = wireLocalHandlers({ config: options.config, clock, sources: options.replaySources });
   const totals = emptyTotals();
+  // Alerts an interrupted run stored but never delivered (its stream was in memory).
+  await sweepOutbox(handlers, totals);
 
   const parts = { handlers, sqsClient, queues, proxy, totals };
   const tick = async (scheduledTime: number) => {

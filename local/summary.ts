@@ -1,3 +1,4 @@
+import { relative } from "node:path";
 import { DynamoStore } from "../functions/adapters/dynamo-store";
 import { approximateQueueDepth } from "../functions/adapters/queue-depth";
 import { hasTelegramToken } from "../functions/adapters/telegram-env";
@@ -82,6 +83,10 @@ const billedBeyondSignals = (summary: RunSummary) =>
   summary.llmCostUsd - summary.signalsCostUsd > COST_TOLERANCE_USD
     ? ` (only $${summary.signalsCostUsd.toFixed(4)} of it on stored signals: a call was billed twice)`
     : "";
+const shortPath = (path: string) => {
+  const near = relative(process.cwd(), path);
+  return near && !near.startsWith("..") ? near : path;
+};
 
 const describeCounts = (counts: Record<string, number>) =>
   Object.entries(counts)
@@ -120,6 +125,10 @@ export async function printSummary(run: {
     log(`Lost: ${summary.lost.length} candle closes ended with no signal (npm run signals -- dlq list):`);
     for (const close of summary.lost) log(`  ${close.symbol.padEnd(9)} ${close.candleTime}`);
   }
+  if (totals.sweptAlerts > 0)
+    log(
+      `Outbox sweep: ${totals.sweptAlerts} stored alerts delivered after their stream record was not (an interrupted earlier run, or a failed send)`,
+    );
   if (totals.discardedStreamRecords.length > 0) {
     log(`Undelivered alerts (on AWS: the notifier's failure queue): ${totals.discardedStreamRecords.length}`);
   }
@@ -128,5 +137,6 @@ export async function printSummary(run: {
   const first = config.watchlist[0]?.symbol ?? "BTC-USD";
   log(`  npm run history -- ${first}`);
   log(`  npm run -s history -- ${first} --json`);
+  log(`  npm run history -- ${first} --data-dir ${shortPath(pipeline.dataDir)}   (after other runs)`);
   return summary;
 }

@@ -17,6 +17,8 @@ export interface RunTotals {
   discardedStreamRecords: DynamoDBRecord[];
   /** Every close the fetcher queued, to check at the end that each has its signal. */
   queuedCloses: Array<{ symbol: string; candleTime: string }>;
+  /** Alerts the outbox sweep delivered: stored by an earlier, interrupted run, or given up by the stream. */
+  sweptAlerts: number;
 }
 
 export const emptyTotals = (): RunTotals => ({
@@ -27,7 +29,17 @@ export const emptyTotals = (): RunTotals => ({
   notifierInvocations: 0,
   discardedStreamRecords: [],
   queuedCloses: [],
+  sweptAlerts: 0,
 });
+
+/**
+ * The outbox sweep, as its schedule would invoke the notifier. Locally the stream has just been
+ * delivered in full, so no minimum age is needed: whatever is still unnotified is the sweep's.
+ */
+export async function sweepOutbox(handlers: LocalHandlers, totals: RunTotals): Promise<void> {
+  const swept = await handlers.sweep({ sweep: "outbox", sweepAfterMinutes: 0 }, localContext("notifier"));
+  totals.sweptAlerts += swept.notified.length;
+}
 
 export interface TickInput {
   scheduledTime: number;
@@ -40,7 +52,8 @@ export interface TickInput {
 
 /**
  * One schedule firing, as AWS would run it: the Scheduler invokes the fetcher, the SQS event source
- * feeds the analyst until the queue is drained, and the stream delivers new alert-worthy items.
+ * feeds the analyst until the queue is drained, the stream delivers new alert-worthy items, and the
+ * outbox sweep delivers any alert still unnotified.
  */
 export async function runTick(input: TickInput) {
   input.totals.ticks += 1;
@@ -77,4 +90,5 @@ export async function runQueuedAnalyses({
     return handlers.notifier(event, context);
   });
   totals.discardedStreamRecords.push(...delivered.discarded);
+  await sweepOutbox(handlers, totals);
 }

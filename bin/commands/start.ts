@@ -3,10 +3,12 @@ import { loadReplayFile, ReplaySource } from "../../functions/adapters/prices/re
 import type { Config } from "../../functions/core/config";
 import { TIMEFRAMES, type Timeframe, timeframeMs } from "../../functions/core/timeframes";
 import { loadConfig } from "../../functions/runtime/config";
+import { recordLatestStore } from "../../local/local-store";
 import { replayTicks, type SeriesSpan, spanOf, warmupFor } from "../../local/replay-plan";
-import { type LocalPipeline, startLocalPipeline } from "../../local/runtime";
+import { type LocalPipeline, type LocalPipelineOptions, startLocalPipeline } from "../../local/runtime";
 import { sampleSeries } from "../../local/sample-series";
 import { serveBot } from "../../local/serve";
+import { liveStoreDir, replayStoreDir, storeExists } from "../../local/store-dirs";
 import { printSummary } from "../../local/summary";
 import { parseSymbolArgument } from "./history";
 
@@ -20,6 +22,7 @@ export interface StartOptions {
   symbols?: string[];
   live?: boolean;
   dataDir: string;
+  fresh?: boolean;
   serve?: boolean;
   poll?: boolean;
   port?: number;
@@ -119,6 +122,31 @@ export async function readReplay(file: string, symbol: string | undefined): Prom
   }
 }
 
+/** Starts the pipeline on `storeDir`, says whether it resumes, and makes it the one `history` reads. */
+async function startOnStore(
+  storeDir: string,
+  options: StartOptions,
+  config: Config,
+  replaySources: LocalPipelineOptions["replaySources"],
+  log: (line: string) => void,
+): Promise<LocalPipeline> {
+  const resuming = storeExists(storeDir) && !options.fresh;
+  const pipeline = await startLocalPipeline({
+    config,
+    dataDir: storeDir,
+    fresh: options.fresh,
+    replaySources,
+    log,
+  });
+  recordLatestStore(options.dataDir, storeDir);
+  log(
+    resuming
+      ? `Store: ${storeDir} (resuming: stored closes are skipped, undelivered alerts sent; --fresh starts over)`
+      : `Store: ${storeDir}`,
+  );
+  return pipeline;
+}
+
 async function runReplay(options: StartOptions, config: Config, log: (line: string) => void) {
   const plan = await planReplay(options, config);
   const runConfig = { ...localConfig(config, plan.symbols), timeframe: plan.timeframe };
@@ -126,12 +154,13 @@ async function runReplay(options: StartOptions, config: Config, log: (line: stri
   const ticks = replayTicks(plan.spans, runConfig.timeframe, warmup);
   if (ticks.length === 0)
     throw new Error(`${plan.label} is too short to replay any ${runConfig.timeframe} candle close`);
-  const pipeline = await startLocalPipeline({
-    config: runConfig,
-    dataDir: options.dataDir,
-    replaySources: () => [plan.source],
-    log,
+  const storeDir = await replayStoreDir(options.dataDir, {
+    file: options.replay,
+    symbols: plan.symbols,
+    timeframe: runConfig.timeframe,
+    ticks,
   });
+  const pipeline = await startOnStore(storeDir, options, runConfig, () => [plan.source], log);
   log(
     `Replaying ${ticks.length} ${runConfig.timeframe} candle closes of ${plan.symbols.join(", ")} from ${plan.label} (${warmup} candles of warm-up)`,
   );
@@ -142,7 +171,7 @@ async function runReplay(options: StartOptions, config: Config, log: (line: stri
 
 async function runLive(options: StartOptions, config: Config, log: (line: string) => void) {
   const runConfig = localConfig(config, options.symbols);
-  const pipeline = await startLocalPipeline({ config: runConfig, dataDir: options.dataDir, log });
+  const pipeline = await startOnStore(liveStoreDir(options.dataDir), options, runConfig, undefined, log);
   const step = timeframeMs(runConfig.timeframe);
   log(
     `Live: ${runConfig.watchlist.map((item) => item.symbol).join(", ")} on ${runConfig.timeframe} candles from the real exchanges. Ctrl-C stops.`,
@@ -203,7 +232,12 @@ export function registerStartCommand(program: Command): void {
         TIMEFRAMES,
       ),
     )
-    .option("--data-dir <dir>", "where the local store lives", DEFAULT_DATA_DIR)
+    .option(
+      "--data-dir <dir>",
+      "where the local stores live (live/ and one replay-<hash>/ per replay)",
+      DEFAULT_DATA_DIR,
+    )
+    .option("--fresh", "delete this run's store first (otherwise a run resumes on it)")
     .option(
       "--ticks <n>",
       "candle closes to replay from the sample series",
