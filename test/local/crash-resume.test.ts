@@ -15,7 +15,7 @@ const CHAT_ID = "515151";
 const NOW = Date.parse("2026-06-01T12:30:00Z");
 const CANDLES = 250 + 120;
 /** The send that never gets its answer: the process is killed while waiting for it. */
-const HANGING_SEND = 2;
+const HANGING_SEND = 1;
 /** Alerts go to Telegram as a chart with the text as its caption. */
 const ALERT_METHOD = "sendPhoto";
 
