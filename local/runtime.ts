@@ -28,6 +28,11 @@ export interface LocalPipelineOptions {
   dataDir: string;
   /** Delete the store first; otherwise a run resumes on what is stored. */
   fresh?: boolean;
+  /**
+   * A DynamoDB-compatible server to use instead of the embedded dynalite (DynamoDB Local, or a fault
+   * proxy in front of one); the store folder then keeps only the run's DLQ.
+   */
+  dynamodbEndpoint?: string;
   /** The replay's price sources per symbol; absent in live mode (real providers, real time). */
   replaySources?: (symbol: string) => PriceSource[];
   log: (line: string) => void;
@@ -60,19 +65,25 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const dataDir = resolve(options.dataDir);
   const dynamoPath = join(dataDir, "dynamodb");
   const replaying = options.replaySources !== undefined;
+  if (options.fresh && options.dynamodbEndpoint)
+    throw new Error("--fresh deletes the embedded store only: delete the table on your own DynamoDB endpoint");
   // Only on request: a store is the user's history, and a rerun resumes on it.
   if (options.fresh) rmSync(dynamoPath, { recursive: true, force: true });
-  mkdirSync(dynamoPath, { recursive: true });
+  mkdirSync(options.dynamodbEndpoint ? dataDir : dynamoPath, { recursive: true });
 
   const started: Array<RunningEmulator | StreamProxy> = [];
-  const dynalite = await startDynalite({ path: dynamoPath });
-  started.push(dynalite);
-  const proxy = await startStreamProxy(dynalite.endpoint);
+  let dynamodbEndpoint = options.dynamodbEndpoint;
+  if (!dynamodbEndpoint) {
+    const dynalite = await startDynalite({ path: dynamoPath });
+    started.push(dynalite);
+    dynamodbEndpoint = dynalite.endpoint;
+  }
+  const proxy = await startStreamProxy(dynamodbEndpoint);
   started.push(proxy);
   const sqs = await startSqs();
   started.push(sqs);
 
-  await createSignalsTable(dynamoClientFor(dynalite.endpoint), LOCAL_TABLE_NAME);
+  await createSignalsTable(dynamoClientFor(dynamodbEndpoint), LOCAL_TABLE_NAME);
   const sqsClient = sqsClientFor(sqs.endpoint);
   const queues = await createAnalysisQueues(sqsClient, "signals-local");
   applyLocalEnv({
@@ -82,7 +93,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     queueUrl: queues.queueUrl,
     dlqUrl: queues.dlqUrl,
   });
-  writeFileSync(endpointFile(dataDir), dynalite.endpoint);
+  writeFileSync(endpointFile(dataDir), dynamodbEndpoint);
   // The in-memory DLQ starts with what earlier runs left in it, reasons included.
   const analysisDlq: LocalDlq = {
     dataDir,

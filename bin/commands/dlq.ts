@@ -12,13 +12,15 @@ import { loadConfig } from "../../functions/runtime/config";
 import { dlqFile, readDlqFile } from "../../local/dlq-files";
 import { startLocalPipeline } from "../../local/runtime";
 import { requireStackOutput } from "../../local/stack-outputs";
-import { DEFAULT_DATA_DIR } from "./start";
+import { resolveStoreDir } from "../../local/local-store";
+import { DEFAULT_DATA_DIR, parseEndpoint } from "./start";
 
 interface DlqOptions {
   queue?: DeadLetterQueueName;
   json?: boolean;
   aws?: boolean;
   dataDir: string;
+  dynamodbEndpoint?: string;
 }
 
 const QUEUE_OUTPUT: Record<DeadLetterQueueName, string> = {
@@ -84,7 +86,7 @@ async function list(options: DlqOptions): Promise<void> {
     rows.push(
       ...(options.aws
         ? await onAws(() => awsRows(queue, config.stackName))
-        : readDlqFile(options.dataDir, queue)),
+        : readDlqFile(resolveStoreDir(options.dataDir), queue)),
     );
   }
   if (options.json) {
@@ -93,7 +95,7 @@ async function list(options: DlqOptions): Promise<void> {
   }
   const where = options.aws
     ? `the deployed stack ${config.stackName}`
-    : `${options.dataDir} (as the last local run left it)`;
+    : `${resolveStoreDir(options.dataDir)} (as the last local run left it)`;
   if (rows.length === 0) {
     console.log(`no dead letters in ${chosenQueues(options).join(", ")} of ${where}`);
     return;
@@ -122,13 +124,19 @@ async function redrive(options: DlqOptions): Promise<void> {
     );
     return;
   }
-  const waiting = readDlqFile(options.dataDir, queue).length;
+  const storeDir = resolveStoreDir(options.dataDir);
+  const waiting = readDlqFile(storeDir, queue).length;
   if (waiting === 0) {
-    console.log(`no dead letters in ${dlqFile(options.dataDir, queue)}`);
+    console.log(`no dead letters in ${dlqFile(storeDir, queue)}`);
     return;
   }
   const log = (line: string) => console.log(line);
-  const pipeline = await startLocalPipeline({ config, dataDir: options.dataDir, log });
+  const pipeline = await startLocalPipeline({
+    config,
+    dataDir: storeDir,
+    dynamodbEndpoint: options.dynamodbEndpoint,
+    log,
+  });
   try {
     const outcome = await pipeline.redrive();
     if (outcome.failureReason) throw new Error(`the message-move task failed: ${outcome.failureReason}`);
@@ -139,7 +147,7 @@ async function redrive(options: DlqOptions): Promise<void> {
   } finally {
     await pipeline.close();
   }
-  const left = readDlqFile(options.dataDir, queue).length;
+  const left = readDlqFile(storeDir, queue).length;
   if (left > 0) throw new Error(`${left} failed again and are back in the DLQ: npm run signals -- dlq list`);
 }
 
@@ -166,5 +174,6 @@ export function registerDlqCommand(program: Command): void {
     .addOption(queueOption())
     .option("--aws", awsOption)
     .option("--data-dir <dir>", "where `npm start` keeps its local store", DEFAULT_DATA_DIR)
+    .option("--dynamodb-endpoint <url>", "the DynamoDB server `npm start` was given, if any", parseEndpoint)
     .action(redrive);
 }

@@ -23,6 +23,7 @@ export interface StartOptions {
   live?: boolean;
   dataDir: string;
   fresh?: boolean;
+  dynamodbEndpoint?: string;
   serve?: boolean;
   poll?: boolean;
   port?: number;
@@ -37,6 +38,12 @@ const parsePositiveInt = (what: string) => (text: string) => {
   if (!Number.isInteger(value) || value < 1)
     throw new InvalidArgumentError(`${what} "${text}" is not a positive integer`);
   return value;
+};
+
+export const parseEndpoint = (text: string) => {
+  if (!URL.canParse(text) || !/^https?:$/.test(new URL(text).protocol))
+    throw new InvalidArgumentError(`"${text.slice(0, 80)}" is not an http(s) URL`);
+  return text;
 };
 
 /** The config for this run: the chosen symbols replace the watchlist, keeping any provider chains. */
@@ -135,6 +142,7 @@ async function startOnStore(
     config,
     dataDir: storeDir,
     fresh: options.fresh,
+    dynamodbEndpoint: options.dynamodbEndpoint,
     replaySources,
     log,
   });
@@ -238,6 +246,11 @@ export function registerStartCommand(program: Command): void {
       DEFAULT_DATA_DIR,
     )
     .option("--fresh", "delete this run's store first (otherwise a run resumes on it)")
+    .option(
+      "--dynamodb-endpoint <url>",
+      "use this DynamoDB-compatible server (DynamoDB Local, a proxy) instead of the embedded dynalite",
+      parseEndpoint,
+    )
     .option(
       "--ticks <n>",
       "candle closes to replay from the sample series",

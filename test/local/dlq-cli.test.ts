@@ -1,38 +1,47 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DynamoStore } from "../../functions/adapters/dynamo-store";
 import { DeadLetterRowSchema } from "../../functions/core/dead-letters";
-import { readDlqFile } from "../../local/dlq-files";
-import { openLocalStore } from "../../local/local-store";
+import { dynamoClientFor, startDynalite } from "../../local/emulators";
+import { LOCAL_TABLE_NAME } from "../../local/runtime";
 import { apiErrorReply } from "../analyst/chat-completions";
+import { type DynamoFaultProxy, isSignalPut, startDynamoFaultProxy } from "../support/dynamo-fault-proxy";
 import { type FakeServer, startFakeServer } from "../support/http-server";
 import { npmRun } from "../support/npm-cli";
 
 const SYMBOLS = ["BTC-USD", "ETH-USD"];
+const TICKS = 24;
+/** ETH-USD closes whose signal write the table refuses, every time: they cannot get a signal. */
+const REFUSED_CLOSES = 2;
 
 /**
- * The LLM down for a whole run (a local server answering 500 as OpenAI does): the closes the gate sends
- * to it fail every delivery, so they end in the DLQ with no signal. The run must say so and exit 1,
- * the DLQ must outlive the process with its reasons, and a redrive must give those closes a signal.
+ * A run with the LLM down (a local server answering 500 as OpenAI does) and a table that throttles
+ * every write of two closes' signals (a proxy in front of dynalite, given as --dynamodb-endpoint).
+ * The LLM being down loses nothing: those closes become ABSTAIN unavailable. The two refused closes
+ * cannot be stored at all, so they end in the DLQ: the run must say so and exit 1, the DLQ must
+ * outlive the process with its reasons, and a redrive must give those closes their signal.
  */
-describe("npm start with the LLM down, then signals dlq list and dlq redrive", () => {
+describe("npm start with the LLM down and two closes the table refuses, then dlq list and redrive", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "signals-dlq-"));
   let llm: FakeServer;
+  let table: Awaited<ReturnType<typeof startDynalite>>;
+  let proxy: DynamoFaultProxy;
+  const refused = new Set<string>();
   let started: Awaited<ReturnType<typeof npmRun>>;
+  const withFaults = () => ["--data-dir", dataDir, "--dynamodb-endpoint", proxy.endpoint];
   const llmDown = () => ({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: `${llm.url}/v1` });
-  /** What the store holds, read in-process (the CLI's `history` is tested in cli.test.ts). */
-  const storedTimes = async () => {
-    const opened = await openLocalStore(dataDir);
-    try {
-      const times = new Map<string, Set<string>>();
-      for (const symbol of SYMBOLS)
-        times.set(symbol, new Set((await opened.store.history(symbol, "1h")).map((s) => s.candleTime)));
-      return times;
-    } finally {
-      await opened.close();
-    }
-  };
+  const store = () =>
+    new DynamoStore(
+      LOCAL_TABLE_NAME,
+      DynamoDBDocumentClient.from(dynamoClientFor(table.endpoint), {
+        marshallOptions: { removeUndefinedValues: true },
+      }),
+    );
+  const storedSignals = async () =>
+    (await Promise.all(SYMBOLS.map((symbol) => store().history(symbol, "1h")))).flat();
   const lostLines = (stdout: string) =>
     [...stdout.matchAll(/^ {2}(\S+-USD)\s+(\S+Z)$/gm)].map(([, symbol, candleTime]) => ({
       symbol: symbol as string,
@@ -46,27 +55,47 @@ describe("npm start with the LLM down, then signals dlq list and dlq redrive", (
 
   beforeAll(async () => {
     llm = await startFakeServer(() => apiErrorReply(500, "server_error", null, "The server had an error"));
-    started = await npmRun(["start", "--", "--ticks", "24", "--data-dir", dataDir], llmDown());
+    table = await startDynalite();
+    proxy = await startDynamoFaultProxy(table.endpoint);
+    proxy.fails = (call) => {
+      if (!isSignalPut(call)) return false;
+      const key = `${call.body.Item?.pk?.S} ${call.body.Item?.sk?.S}`;
+      if (!key.startsWith("SIGNAL#ETH-USD")) return false;
+      if (refused.size < REFUSED_CLOSES) refused.add(key);
+      return refused.has(key);
+    };
+    started = await npmRun(["start", "--", "--ticks", String(TICKS), ...withFaults()], llmDown());
   }, 180_000);
   afterAll(async () => {
     await llm.close();
+    await proxy.close();
+    await table.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it("exits non-zero and lists each close that ended with no signal", async () => {
-    expect(llm.requests.length).toBeGreaterThan(0);
+  it("gives every close the LLM could not answer a signal: ABSTAIN unavailable, naming the error", async () => {
+    expect(llm.requests.length, started.stdout).toBeGreaterThan(0);
+    const unavailable = (await storedSignals()).filter((s) => s.reasons.includes("unavailable"));
+    expect(unavailable.length).toBeGreaterThan(0);
+    for (const signal of unavailable)
+      expect(signal).toMatchObject({ action: "ABSTAIN", error: "500 The server had an error" });
+  });
+
+  it("exits non-zero and lists each close that ended with no signal: the two the table refused", async () => {
     expect(started.code).not.toBe(0);
     const lost = lostLines(started.stdout);
-    expect(lost.length).toBeGreaterThan(0);
-    expect(started.stdout).toMatch(new RegExp(`Lost: ${lost.length} candle closes ended with no signal`));
-    expect(started.stderr).toMatch(new RegExp(`error: ${lost.length} candle closes ended with no signal`));
-    const times = await storedTimes();
+    expect(lost.map((close) => `SIGNAL#${close.symbol}#1h ${close.candleTime}`).sort()).toEqual(
+      [...refused].sort(),
+    );
+    expect(started.stdout).toMatch(new RegExp(`Lost: ${REFUSED_CLOSES} candle closes ended with no signal`));
+    expect(started.stderr).toMatch(new RegExp(`error: ${REFUSED_CLOSES} candle closes ended with no signal`));
+    const stored = await storedSignals();
     for (const symbol of SYMBOLS) {
-      const stored = times.get(symbol) ?? new Set();
-      // 24 closes per symbol: each is either stored or listed as lost, never both.
+      const times = new Set(stored.filter((s) => s.symbol === symbol).map((s) => s.candleTime));
       const lostHere = lost.filter((close) => close.symbol === symbol).map((close) => close.candleTime);
-      expect(stored.size + lostHere.length).toBe(24);
-      for (const time of lostHere) expect(stored.has(time)).toBe(false);
+      // Each close is either stored or listed as lost, never both.
+      expect(times.size + lostHere.length).toBe(TICKS);
+      for (const time of lostHere) expect(times.has(time)).toBe(false);
     }
   });
 
@@ -76,14 +105,12 @@ describe("npm start with the LLM down, then signals dlq list and dlq redrive", (
     expect(rows.map((row) => `${row.symbol} ${row.candleTime}`).sort()).toEqual(
       lost.map((close) => `${close.symbol} ${close.candleTime}`).sort(),
     );
-    for (const row of rows)
-      expect(row).toMatchObject({
-        queue: "analysis",
-        receiveCount: 5,
-        lastError: "500 The server had an error",
-      });
+    for (const row of rows) {
+      expect(row).toMatchObject({ queue: "analysis", receiveCount: 5 });
+      expect(row.lastError).toMatch(/provisioned throughput/i);
+    }
 
-    const table = await npmRun([
+    const listed = await npmRun([
       "signals",
       "--",
       "dlq",
@@ -93,29 +120,30 @@ describe("npm start with the LLM down, then signals dlq list and dlq redrive", (
       "--data-dir",
       dataDir,
     ]);
-    expect(table.stdout).toMatch(/^queue\s+message id\s+symbol\s+candle\s+receives\s+last error$/m);
-    expect(table.stdout).toMatch(new RegExp(`${rows.length} dead letters in`));
+    expect(listed.stdout).toMatch(/^queue\s+message id\s+symbol\s+candle\s+receives\s+last error$/m);
+    expect(listed.stdout).toMatch(new RegExp(`${rows.length} dead letters in`));
   });
 
-  it("redrives them: with the LLM still down they come back to the DLQ, with it replaced they get a signal", async () => {
+  it("redrives them: with the table still refusing they come back to the DLQ, once it accepts they get a signal", async () => {
     const before = await deadLetters();
-    const again = await npmRun(["signals", "--", "dlq", "redrive", "--data-dir", dataDir], llmDown());
+    const again = await npmRun(["signals", "--", "dlq", "redrive", ...withFaults()]);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(new RegExp(`${before.length} failed again and are back in the DLQ`));
-    expect(readDlqFile(dataDir, "analysis").map((row) => row.lastError)).toEqual(
-      before.map(() => "500 The server had an error"),
+    expect((await deadLetters()).map((row) => `${row.symbol} ${row.candleTime}`).sort()).toEqual(
+      before.map((row) => `${row.symbol} ${row.candleTime}`).sort(),
     );
 
-    // Without a key the rules analyst decides: every redriven close gets its signal.
-    const redriven = await npmRun(["signals", "--", "dlq", "redrive", "--data-dir", dataDir]);
+    proxy.fails = () => false;
+    const redriven = await npmRun(["signals", "--", "dlq", "redrive", ...withFaults()]);
     expect(redriven.stderr).toBe("");
     expect(redriven.code).toBe(0);
     expect(redriven.stdout).toMatch(
       new RegExp(`moved ${before.length} of ${before.length} dead letters back`),
     );
-    expect(readDlqFile(dataDir, "analysis")).toEqual([]);
-    const times = await storedTimes();
-    for (const row of before) expect(times.get(row.symbol)?.has(row.candleTime)).toBe(true);
+    expect(await deadLetters()).toEqual([]);
+    const stored = await storedSignals();
+    for (const row of before)
+      expect(stored.some((s) => s.symbol === row.symbol && s.candleTime === row.candleTime)).toBe(true);
   }, 120_000);
 });
 
