@@ -66,7 +66,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const dynamoPath = join(dataDir, "dynamodb");
   const replaying = options.replaySources !== undefined;
   if (options.fresh && options.dynamodbEndpoint)
-    throw new Error("--fresh deletes the embedded store only: delete the table on your own DynamoDB endpoint");
+    throw new Error(
+      "--fresh deletes the embedded store only: delete the table on your own DynamoDB endpoint",
+    );
   // Only on request: a store is the user's history, and a rerun resumes on it.
   if (options.fresh) rmSync(dynamoPath, { recursive: true, force: true });
   mkdirSync(options.dynamodbEndpoint ? dataDir : dynamoPath, { recursive: true });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import { setTimeout } from "node:timers/promises";
 import type { DynamoDBRecord } from "aws-lambda";
 import { SIGNALS_TABLE } from "../functions/adapters/resource-definitions";
 
@@ -14,6 +15,8 @@ export interface StreamProxy {
 }
 
 const WRITE_TARGETS = new Set(["PutItem", "UpdateItem", "DeleteItem"]);
+const IMAGE_READ_ATTEMPTS = 20;
+const IMAGE_READ_RETRY_MS = 20;
 
 /**
  * dynalite has no streams, so this proxy sits in front of it and records what DynamoDB Streams would
@@ -40,13 +43,22 @@ export async function startStreamProxy(dynaliteEndpoint: string, region = "us-ea
     return { status: response.status, text: await response.text() };
   };
 
+  /**
+   * The item as stored now. DynamoDB Streams never miss a write, so a read the upstream refuses (a
+   * throttle in front of it, for instance) is tried again rather than recorded as a missing image.
+   */
   const imageOf = async (tableName: string, key: AttributeMap, headers: IncomingHttpHeaders) => {
-    const { status, text } = await call(
-      "GetItem",
-      { TableName: tableName, Key: key, ConsistentRead: true },
-      headers,
-    );
-    return status === 200 ? ((JSON.parse(text) as { Item?: AttributeMap }).Item ?? undefined) : undefined;
+    for (let attempt = 1; ; attempt += 1) {
+      const { status, text } = await call(
+        "GetItem",
+        { TableName: tableName, Key: key, ConsistentRead: true },
+        headers,
+      );
+      if (status === 200) return (JSON.parse(text) as { Item?: AttributeMap }).Item ?? undefined;
+      if (attempt >= IMAGE_READ_ATTEMPTS)
+        throw new Error(`stream proxy: the item image stayed unreadable (${status} ${text.slice(0, 200)})`);
+      await setTimeout(IMAGE_READ_RETRY_MS);
+    }
   };
 
   const server = createServer(async (req, res) => {
@@ -78,7 +90,13 @@ export async function startStreamProxy(dynaliteEndpoint: string, region = "us-ea
     const answer = Buffer.from(await forwarded.arrayBuffer());
 
     if (request && key && forwarded.status === 200) {
-      const after = target === "DeleteItem" ? undefined : await imageOf(request.TableName, key, req.headers);
+      // A put's new image is the item it wrote; an update's must be read back.
+      const after =
+        target === "DeleteItem"
+          ? undefined
+          : target === "PutItem"
+            ? request.Item
+            : await imageOf(request.TableName, key, req.headers);
       const eventName = !after ? "REMOVE" : before ? "MODIFY" : "INSERT";
       sequence += 1;
       records.push({
