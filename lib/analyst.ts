@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 import { ANALYSIS_QUEUE, ENV_NAMES } from "../functions/adapters/resource-definitions";
 import { PipelineFunction } from "./pipeline-function";
 import { grantSecret, type SecretParameter } from "./secret-parameters";
-import type { SignalsTable } from "./signals-table";
+import { ALL_SIGNALS_INDEXES, type SignalsTable } from "./signals-table";
 
 export interface AnalystProps {
   signals: SignalsTable;
@@ -30,7 +30,13 @@ export class Analyst extends Construct {
       memorySize: 256,
       environment: { [ENV_NAMES.tableName]: props.signals.table.tableName },
     });
-    props.signals.grantReadWriteData(this.function);
+    // GetItem: the signal and the billed verdict; PutItem: claim, verdict, signal, failure record;
+    // UpdateItem: spend and outcomes; Query: history, mutes, and through the indexes the last alert
+    // and the scored sides. Every index by name, so one added to SIGNALS_TABLE is readable at once.
+    props.signals.grantItemActions(this.function, {
+      actions: ["GetItem", "PutItem", "UpdateItem", "Query"],
+      queriedIndexes: ALL_SIGNALS_INDEXES,
+    });
     grantSecret(this.function, props.openAiApiKey);
 
     this.function.addEventSource(

@@ -55,7 +55,8 @@ export class Fetcher extends Construct {
       },
     });
     props.analysisQueue.grantSendMessages(this.function);
-    props.signals.grantSignalQuery(this.function);
+    // latestCandleTime: one key-only Query of each symbol's own partition, to catch up missed closes.
+    props.signals.grantItemActions(this.function, { actions: ["Query"] });
 
     // Scheduler's own role, so its grants (and their acknowledgement) stay inside this construct.
     const schedulerRole = new Role(this, "ScheduleRole", {

@@ -53,8 +53,13 @@ export class Notifier extends Construct {
       filesBesideBundle: [createRequire(import.meta.url).resolve(`@resvg/resvg-wasm/${RESVG_WASM_FILE}`)],
       environment: { [ENV_NAMES.tableName]: props.signals.table.tableName },
     });
-    // Read: mutes and chat state; write: notifiedAt / deliveredTo on the signal, undeliverable chats.
-    props.signals.grantReadWriteData(this.function);
+    // GetItem: deliveredTo; UpdateItem: deliveredTo and notifiedAt; PutItem: an undeliverable chat;
+    // Query: the chat states, and the alerts index for the outbox sweep. Stream reads come with the
+    // event source below.
+    props.signals.grantItemActions(this.function, {
+      actions: ["GetItem", "PutItem", "UpdateItem", "Query"],
+      queriedIndexes: ["alerts"],
+    });
     grantSecret(this.function, props.telegramBotToken);
 
     this.function.addEventSource(

@@ -1,3 +1,4 @@
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { Function as LambdaFunction } from "aws-cdk-lib/aws-lambda";
 import { type IStringParameter, StringParameter } from "aws-cdk-lib/aws-ssm";
 import { Construct } from "constructs";
@@ -39,8 +40,14 @@ export class SecretParameters extends Construct {
   }
 }
 
-/** Lets `fn` read exactly this parameter, and tells it the parameter's name. */
+/**
+ * Lets `fn` read exactly this parameter, and tells it the parameter's name. Only ssm:GetParameter:
+ * Powertools' SSM `getParameter` sends GetParameter (WithDecryption), never the DescribeParameters,
+ * GetParameters or GetParameterHistory that `grantRead` would add.
+ */
 export function grantSecret(fn: LambdaFunction, secret: SecretParameter): void {
-  secret.parameter.grantRead(fn);
+  fn.addToRolePolicy(
+    new PolicyStatement({ actions: ["ssm:GetParameter"], resources: [secret.parameter.parameterArn] }),
+  );
   fn.addEnvironment(secret.nameVariable, secret.parameter.parameterName);
 }

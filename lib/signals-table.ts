@@ -1,12 +1,5 @@
-import { RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
-import {
-  AttributeType,
-  BillingMode,
-  type CfnTable,
-  ProjectionType,
-  StreamViewType,
-  Table,
-} from "aws-cdk-lib/aws-dynamodb";
+import { RemovalPolicy } from "aws-cdk-lib";
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from "aws-cdk-lib/aws-dynamodb";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { Construct } from "constructs";
@@ -44,22 +37,41 @@ export class SignalsTable extends Construct {
     }
   }
 
-  /** Item read/write on the table and its indexes, nothing else (no table management, no streams). */
-  grantReadWriteData(fn: IFunction): void {
-    this.table.grantReadWriteData(fn);
-    if (!fn.role) return;
-    const tableId = Stack.of(this).getLogicalId(this.table.node.defaultChild as CfnTable);
-    Validations.of(fn.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
-      reason:
-        "Queries use the table's own GSIs (alerts, alertsBySymbol); index ARNs share the table's prefix.",
-    });
-  }
-
-  /** Query on the table's own keys only (no index, no write): the fetcher's read of each symbol's last signal. */
-  grantSignalQuery(fn: IFunction): void {
+  /**
+   * Exactly the item actions `fn`'s code sends (DynamoStore's commands), on the table, plus Query on the
+   * named indexes, each by its own ARN (no `index/*`). No Scan, batch, transaction or table-management
+   * action: nothing calls them. Stream reads come only with the notifier's event source.
+   */
+  grantItemActions(fn: IFunction, grant: ItemGrant): void {
     fn.addToRolePolicy(
-      new PolicyStatement({ actions: ["dynamodb:Query"], resources: [this.table.tableArn] }),
+      new PolicyStatement({
+        actions: grant.actions.map((action) => `dynamodb:${action}`),
+        resources: [this.table.tableArn],
+      }),
+    );
+    const indexes = grant.queriedIndexes ?? [];
+    if (indexes.length === 0) return;
+    if (!grant.actions.includes("Query")) throw new Error("an index can only be queried: add Query");
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["dynamodb:Query"],
+        resources: indexes.map(
+          (index) => `${this.table.tableArn}/index/${SIGNALS_TABLE.indexes[index].name}`,
+        ),
+      }),
     );
   }
 }
+
+/** The DynamoDB item commands DynamoStore sends (GetCommand → GetItem, and so on). */
+export type ItemAction = "GetItem" | "PutItem" | "UpdateItem" | "DeleteItem" | "Query";
+export type SignalsIndex = keyof typeof SIGNALS_TABLE.indexes;
+
+export interface ItemGrant {
+  actions: readonly ItemAction[];
+  /** Indexes the function queries (DynamoStore's IndexName), each granted Query by its own ARN. */
+  queriedIndexes?: readonly SignalsIndex[];
+}
+
+/** Every index of the table, by name: for a function whose reads follow each index added. */
+export const ALL_SIGNALS_INDEXES = Object.keys(SIGNALS_TABLE.indexes) as SignalsIndex[];

@@ -37,8 +37,12 @@ export class TelegramBot extends Construct {
         [ENV_NAMES.alarmNamePrefix]: `${stack.stackName}-`,
       },
     });
-    // Read: history, last alerts, spend; write: mutes.
-    props.signals.grantReadWriteData(this.function);
+    // GetItem: the day's spend; PutItem / DeleteItem: a mute; Query: history and mutes, and the alerts
+    // index for /last.
+    props.signals.grantItemActions(this.function, {
+      actions: ["GetItem", "PutItem", "DeleteItem", "Query"],
+      queriedIndexes: ["alerts"],
+    });
     for (const queue of Object.values(props.deadLetterQueues))
       queue.grant(this.function, "sqs:GetQueueAttributes");
     // DescribeAlarms for this stack's alarms only (their names start with the stack's name).

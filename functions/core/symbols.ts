@@ -1,4 +1,5 @@
 import type { ProviderName } from "./providers";
+import { quoteInput } from "./validation";
 
 export type AssetClass = "crypto" | "equity";
 
@@ -89,12 +90,9 @@ const MAX_SYMBOL_INPUT = 32;
 /** Characters compared when looking for similar names; edit distance is quadratic in them. */
 const MAX_COMPARED = 16;
 const MAX_SUGGESTIONS = 3;
-/** How much of the input an error message repeats. */
-const QUOTED_CHARS = 40;
 
-/** The input as an error message shows it: quoted, and cut after 40 characters. */
-export const quoteInput = (input: string): string =>
-  JSON.stringify(input.length > QUOTED_CHARS ? `${input.slice(0, QUOTED_CHARS)}…` : input);
+/** Re-exported where symbol errors are built, for the readers that quote their own cells. */
+export { quoteInput };
 
 /** What a user typed that names no known symbol, with up to three known names that look like it. */
 export class SymbolError extends Error {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { quoteInput } from "./validation";
 
 export const TIMEFRAMES = ["1m", "5m", "15m", "1h", "4h", "1d"] as const;
 export const Timeframe = z.enum(TIMEFRAMES);
@@ -45,7 +46,7 @@ export function scheduleExpression(timeframe: Timeframe): string {
 /** Parses a lookback such as `7d`, `12h`, `30m` or `2w` into milliseconds. */
 export function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(m|min|h|d|w)$/i.exec(text.trim());
-  if (!match) throw new Error(`duration "${text}" is not like 30m, 12h, 7d or 2w`);
+  if (!match) throw new Error(`duration ${quoteInput(text)} is not like 30m, 12h, 7d or 2w`);
   const amount = Number(match[1]);
   const unit = (match[2] ?? "").toLowerCase();
   const unitMs =

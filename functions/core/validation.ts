@@ -13,6 +13,16 @@ export class ValidationError extends Error {
 
 const MAX_VALUE_CHARS = 80;
 
+/** How much of what a user typed an error message or a bot reply repeats. */
+const QUOTED_INPUT_CHARS = 40;
+
+/**
+ * What a user typed, as an error message or reply repeats it: JSON-quoted (newlines and quotes
+ * escaped) and cut after 40 characters, so no input length reaches a reply. HTML-escape it after.
+ */
+export const quoteInput = (input: string): string =>
+  JSON.stringify(input.length > QUOTED_INPUT_CHARS ? `${input.slice(0, QUOTED_INPUT_CHARS)}…` : input);
+
 function showValue(value: unknown): string {
   if (value === undefined) return "missing";
   let text: string;

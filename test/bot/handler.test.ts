@@ -201,3 +201,54 @@ describe("bot handler", () => {
     expect(text).toContain("BTC-USD: last tick Tue 5 Mar 15:00 UTC · HOLD (indicator gate)");
   });
 });
+
+describe("bot handler, long input", () => {
+  /** The reply to one message, sent through the webhook to the fake Bot API. */
+  async function replyTo(text: string): Promise<string> {
+    fake.calls.length = 0;
+    const result = await bot()(webhookEvent(messageUpdate(text), { secret: secret() }));
+    expect(statusOf(result)).toBe(200);
+    const sent = fake.callsOf("sendMessage");
+    expect(sent).toHaveLength(1);
+    return String(sent[0]?.payload.text);
+  }
+
+  it("answers a 100,000-character symbol with the resolver's error, quoting 40 characters, without stalling", async () => {
+    const started = performance.now();
+    const text = await replyTo(`/history NOPE${"x".repeat(99_996)}`);
+    const elapsed = performance.now() - started;
+    expect(text).toBe(
+      `⚠️ unknown symbol &quot;NOPE${"x".repeat(36)}…&quot;; no known symbol is similar (e.g. BTC-USD, ETH-USD). Use /history BTC-USD [N|7d]`,
+    );
+    // Generous: comparing the whole input against every known name took 24 s.
+    expect(elapsed).toBeLessThan(1_000);
+  });
+
+  it.each([
+    "/history ARG",
+    "/history BTC-USD ARG",
+    "/stats ARG",
+    "/stats BTC-USD ARG",
+    "/mute ARG 2h",
+    "/mute BTC-USD ARG",
+    "/unmute ARG",
+    "/last ARG",
+    "/history BTC-USD 1ARG",
+  ])("answers %s with a 5,000-character ARG in a short reply", async (template) => {
+    const text = await replyTo(template.replace("ARG", `NOPE${"0".repeat(4_996)}`));
+    expect(text.length).toBeLessThan(200);
+    expect(text).not.toContain("0".repeat(41));
+    expect(text).toMatch(/^⚠️ /);
+  });
+
+  it("answers the longest window it takes (8 characters) from the table, not with an apology", async () => {
+    expect(await replyTo("/history BTC-USD 9999999w")).toContain("<b>BTC-USD 1h</b> · last 9999999w");
+  });
+
+  it("HTML-escapes the quoted part, cut before escaping", async () => {
+    const text = await replyTo(`/history BTC-USD <b>${"&".repeat(4_997)}`);
+    expect(text).toBe(
+      `⚠️ &quot;&lt;b&gt;${"&amp;".repeat(37)}…&quot; is neither a count nor a window like 7d. Use /history SYMBOL [N|7d]`,
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { SIGNALS_TABLE } from "../../functions/adapters/resource-definitions";
 import { parseConfig } from "../../functions/core/config";
 import rawConfig from "../../signals.config";
 import { logicalIdOf, resourcesOf, type Synthesized, synthesize } from "./synth";
@@ -108,29 +109,54 @@ describe("function roles", () => {
     }
   });
 
-  it("reach the table and its indexes only (no table management, nothing else in DynamoDB)", () => {
-    for (const prefix of ["AnalystFunctionRole", "BotFunctionRole"]) {
-      expect(resourcesFor(statementsOf(prefix), "dynamodb"), prefix).toEqual([
-        `${table}.Arn`,
-        `${table}.Arn/index/*`,
-      ]);
-    }
-    expect(resourcesFor(statementsOf("NotifierFunctionRole"), "dynamodb")).toEqual([
-      "*",
-      `${table}.Arn`,
-      `${table}.Arn/index/*`,
-      `${table}.StreamArn`,
+  it("may send only the DynamoDB item commands their code sends, on the table and the indexes they query", () => {
+    const onTable = (...actions: string[]) => ({
+      effect: "Allow",
+      actions: actions.map((action) => `dynamodb:${action}`),
+      resources: [`${table}.Arn`],
+    });
+    const queryOn = (...indexes: string[]) => ({
+      effect: "Allow",
+      actions: ["dynamodb:Query"],
+      resources: indexes.map((name) => `${table}.Arn/index/${name}`),
+    });
+    const dynamoStatements = (prefix: string) =>
+      statementsOf(prefix).filter((s) => s.actions.some((a) => a.startsWith("dynamodb:")));
+    const { alerts } = SIGNALS_TABLE.indexes;
+    // latestCandleTime: a key-only Query of each symbol's partition.
+    expect(dynamoStatements("FetcherFunctionRole")).toEqual([onTable("Query")]);
+    // Signal, verdict, claim, spend, outcomes, mutes, failures; every index by name (the last alert
+    // and the scored sides), so an index added to SIGNALS_TABLE is granted with it.
+    expect(dynamoStatements("AnalystFunctionRole")).toEqual([
+      onTable("GetItem", "PutItem", "UpdateItem", "Query"),
+      queryOn(...Object.values(SIGNALS_TABLE.indexes).map((index) => index.name)),
     ]);
+    // Deliveries and chat states, the outbox sweep's alerts index, and the stream its event source reads.
+    expect(dynamoStatements("NotifierFunctionRole")).toEqual([
+      onTable("GetItem", "PutItem", "UpdateItem", "Query"),
+      queryOn(alerts.name),
+      { effect: "Allow", actions: ["dynamodb:ListStreams"], resources: ["*"] },
+      {
+        effect: "Allow",
+        actions: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
+        resources: [`${table}.StreamArn`],
+      },
+    ]);
+    // Spend, mute and unmute, history, and /last through the alerts index.
+    expect(dynamoStatements("BotFunctionRole")).toEqual([
+      onTable("GetItem", "PutItem", "DeleteItem", "Query"),
+      queryOn(alerts.name),
+    ]);
+    expect(dynamoStatements("AlarmsFunctionRole")).toEqual([]);
+  });
+
+  it("never get a DynamoDB scan, batch, transaction, describe or table-management action", () => {
     for (const prefix of roles) {
-      const actions = actionsFor(statementsOf(prefix), "dynamodb");
-      for (const forbidden of ["dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:CreateTable"])
-        expect(actions, prefix).not.toContain(forbidden);
+      for (const action of actionsFor(statementsOf(prefix), "dynamodb"))
+        expect(action, prefix).not.toMatch(
+          /:(Scan|Batch.*|Transact.*|ConditionCheckItem|DescribeTable|(Create|Update|Delete)Table)$/,
+        );
     }
-    // The fetcher reads each symbol's last signal: Query on the table's own keys, nothing more.
-    expect(
-      statementsOf("FetcherFunctionRole").filter((s) => s.actions.some((a) => a.startsWith("dynamodb:"))),
-    ).toEqual([{ effect: "Allow", actions: ["dynamodb:Query"], resources: [`${table}.Arn`] }]);
-    expect(actionsFor(statementsOf("AlarmsFunctionRole"), "dynamodb")).toEqual([]);
   });
 
   it("touch only their own queues: fetcher sends, analyst consumes, bot reads the DLQ depth", () => {
@@ -173,10 +199,10 @@ describe("function roles", () => {
     expect(resourcesFor(statementsOf("NotifierFunctionRole"), "ssm")).toEqual([botToken]);
     expect(resourcesFor(statementsOf("BotFunctionRole"), "ssm")).toEqual([botToken]);
     expect(resourcesFor(statementsOf("AlarmsFunctionRole"), "ssm")).toEqual([botToken]);
-    expect(actionsFor(statementsOf("AnalystFunctionRole"), "ssm")).toContain("ssm:GetParameter");
+    // Powertools' getParameter sends GetParameter (WithDecryption) and nothing else.
     for (const prefix of roles) {
-      for (const action of actionsFor(statementsOf(prefix), "ssm"))
-        expect(action).toMatch(/^ssm:(Get|Describe)/);
+      const reads = statementsOf(prefix).filter((s) => s.actions.some((a) => a.startsWith("ssm:")));
+      for (const statement of reads) expect(statement.actions, prefix).toEqual(["ssm:GetParameter"]);
     }
   });
 

@@ -1,6 +1,7 @@
 import { resolveSymbol, SymbolError } from "../symbols";
 import { parseDuration } from "../timeframes";
 import { DEFAULT_STATS_WINDOW } from "../track-record/stats";
+import { quoteInput } from "../validation";
 
 /** The command menu (setMyCommands) and /help, in one place. */
 export const BOT_COMMANDS = [
@@ -53,7 +54,14 @@ const parseCount = (text: string, max: number): number | undefined => {
   return count >= 1 ? Math.min(count, max) : undefined;
 };
 
+/**
+ * Longest duration text taken ("9999999w", 190,000 years, is still a date); a window is echoed in the
+ * reply as typed, so this also bounds what the reply repeats.
+ */
+const MAX_DURATION_CHARS = 8;
+
 const tryDuration = (text: string): number | undefined => {
+  if (text.length > MAX_DURATION_CHARS) return undefined;
   try {
     return parseDuration(text);
   } catch {
@@ -99,7 +107,9 @@ export function parseCommand(text: string | undefined): BotCommand | undefined {
       const sinceMs = tryDuration(extent);
       if (sinceMs !== undefined && sinceMs > 0)
         return { name: "history", ...resolved, count: LIMITS.history.max, sinceMs, window: extent };
-      return usage(`"${extent}" is neither a count nor a window like 7d. Use /history SYMBOL [N|7d]`);
+      return usage(
+        `${quoteInput(extent)} is neither a count nor a window like 7d. Use /history SYMBOL [N|7d]`,
+      );
     }
     case "stats": {
       const [first, second] = args;

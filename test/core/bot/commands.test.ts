@@ -80,6 +80,40 @@ describe("parseCommand", () => {
     expect(parseCommand("/unmute")).toMatchObject({ name: "usage" });
   });
 
+  it("repeats at most 40 characters of a 5,000-character argument, whichever argument it is", () => {
+    const long = `NOPE${"x".repeat(4_996)}`;
+    const quoted = `"NOPE${"x".repeat(36)}…"`;
+    for (const text of [
+      `/history ${long}`,
+      `/history BTC-USD ${long}`,
+      `/stats ${long}`,
+      `/stats ${long} 7d`,
+      `/mute ${long} 2h`,
+      `/unmute ${long}`,
+    ]) {
+      const command = parseCommand(text);
+      expect(command, text.slice(0, 20)).toMatchObject({ name: "usage" });
+      const { problem } = command as { problem: string };
+      expect(problem, text.slice(0, 20)).toContain(quoted);
+      expect(problem, text.slice(0, 20)).not.toContain("x".repeat(37));
+      expect(problem.length, text.slice(0, 20)).toBeLessThan(160);
+    }
+  });
+
+  it("takes no window or duration longer than 8 characters, so none is echoed in full", () => {
+    const longWindow = `1${"0".repeat(4_998)}d`;
+    expect(parseCommand(`/history BTC-USD ${longWindow}`)).toMatchObject({
+      name: "usage",
+      problem: `"1${"0".repeat(39)}…" is neither a count nor a window like 7d. Use /history SYMBOL [N|7d]`,
+    });
+    expect(parseCommand(`/stats BTC-USD ${longWindow}`)).toMatchObject({ name: "usage" });
+    expect(parseCommand(`/stats ${longWindow}`)).toMatchObject({ name: "usage" });
+    expect(parseCommand(`/mute BTC-USD ${longWindow}`)).toMatchObject({ name: "usage" });
+    // Eight characters still make a window, and its date still exists (no RangeError downstream).
+    expect(parseCommand("/history BTC-USD 9999999w")).toMatchObject({ name: "history", window: "9999999w" });
+    expect(parseCommand("/history BTC-USD 99999999w")).toMatchObject({ name: "usage" });
+  });
+
   it("tells unknown commands from text that is no command at all", () => {
     expect(parseCommand("/buy BTC")).toEqual({ name: "unknown", command: "buy" });
     expect(parseCommand("hello")).toBeUndefined();

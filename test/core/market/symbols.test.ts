@@ -10,6 +10,7 @@ import {
   similarSymbols,
   tradesContinuously,
 } from "../../../functions/core/symbols";
+import { parseDuration } from "../../../functions/core/timeframes";
 
 const defaults = { crypto: ["coinbase", "kraken", "binance"], equity: ["yahoo"] } as const;
 
@@ -109,6 +110,16 @@ describe("resolveSymbol", () => {
     expect(resolveSymbol("eth", inReplay)).toBe("ETH-USD");
     expect(refusal("SOL-USD", ["ETH-USD", "AAPL"]).message).toBe(
       'unknown symbol "SOL-USD"; no known symbol is similar (e.g. ETH-USD, AAPL)',
+    );
+  });
+});
+
+describe("durations", () => {
+  it("reads 30m, 12h, 7d and 2w, and quotes at most 40 characters of anything else", () => {
+    expect(parseDuration("90min")).toBe(90 * 60_000);
+    expect(parseDuration("2w")).toBe(14 * 86_400_000);
+    expect(() => parseDuration(`soon${"!".repeat(5_000)}`)).toThrow(
+      `duration "soon${"!".repeat(36)}…" is not like 30m, 12h, 7d or 2w`,
     );
   });
 });
