@@ -42,6 +42,8 @@ export interface ChaosReport {
   /** Sends Telegram answered with 429, and sends to the chat that blocked the bot. */
   telegram: { rateLimited: number; toBlockedChat: number };
   dynamoThrottled: number;
+  /** DynamoDB requests by operation and key prefix, over both runs. */
+  dynamoRequests: Record<string, number>;
   killedAt: string;
   secondRunExit: number | null;
 }
@@ -221,6 +223,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         toBlockedChat: telegram.calls.filter((call) => String(call.payload.chat_id) === BLOCKED_CHAT).length,
       },
       dynamoThrottled: proxy.failed,
+      dynamoRequests: Object.fromEntries(proxy.seen),
       killedAt,
       secondRunExit,
     };

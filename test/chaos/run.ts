@@ -1,5 +1,6 @@
 // `npm run chaos -- [--seed N] [--closes N]`: the fault run of #7 over the real BTC 5m series in
 // ../shared/data (under two symbols), printing one line of counts. Every figure should read 0.
+import "../../bin/cli-env";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,6 +46,8 @@ try {
       `Telegram ${telegram.rateLimited} × 429, ${telegram.toBlockedChat} sends to the blocked chat; DynamoDB ${report.dynamoThrottled} throttled; ` +
       `second run exit ${report.secondRunExit}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
+  const requests = Object.entries(report.dynamoRequests).sort(([, a], [, b]) => b - a);
+  console.log(`chaos: DynamoDB requests: ${requests.map(([kind, n]) => `${n} ${kind}`).join(", ")}`);
   console.log(chaosLine(report));
 } finally {
   rmSync(workDir, { recursive: true, force: true });

@@ -14,6 +14,8 @@ export interface DynamoFaultProxy {
   fails: (call: DynamoCall) => boolean;
   /** How many requests were answered with the error. */
   failed: number;
+  /** Requests seen, by operation and key prefix (`PutItem SIGNAL`), failed or not. */
+  seen: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export async function startDynamoFaultProxy(dynaliteEndpoint: string): Promise<D
     endpoint: "",
     fails: () => false,
     failed: 0,
+    seen: new Map(),
     close: async () => {},
   };
   const server = createServer(async (req, res) => {
@@ -35,7 +38,11 @@ export async function startDynamoFaultProxy(dynaliteEndpoint: string): Promise<D
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
     const target = String(req.headers["x-amz-target"] ?? "").split(".")[1] ?? "";
-    if (proxy.fails({ target, body: JSON.parse(raw.toString("utf8") || "{}") })) {
+    const body = JSON.parse(raw.toString("utf8") || "{}") as DynamoCall["body"] & { IndexName?: string };
+    const prefix = (body.Item?.pk?.S ?? body.Key?.pk?.S ?? body.IndexName ?? "").split("#")[0];
+    const kind = `${target} ${prefix}`.trim();
+    proxy.seen.set(kind, (proxy.seen.get(kind) ?? 0) + 1);
+    if (proxy.fails({ target, body })) {
       proxy.failed += 1;
       res.writeHead(400, { "content-type": "application/x-amz-json-1.0" });
       res.end(JSON.stringify(THROTTLED));
