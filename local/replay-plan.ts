@@ -1,5 +1,5 @@
 import type { Candle } from "../functions/core/candles";
-import { type Timeframe, timeframeMs } from "../functions/core/timeframes";
+import { TIMEFRAMES, type Timeframe, timeframeMs } from "../functions/core/timeframes";
 
 export interface SeriesSpan {
   /** Open time of the first and last candle, epoch ms. */
@@ -48,4 +48,50 @@ export function warmupFor(spans: SeriesSpan[], timeframe: Timeframe, lookbackCan
     ...spans.map((span) => Math.floor((span.last + span.stepMs - span.first) / step)),
   );
   return shortest > lookbackCandles ? lookbackCandles : Math.floor(shortest / 2);
+}
+
+/** A candle length by its timeframe's name when it has one (1h), else in minutes (30 min). */
+const lengthOf = (ms: number) =>
+  TIMEFRAMES.find((timeframe) => timeframeMs(timeframe) === ms) ?? `${ms / 60_000} min`;
+
+export interface ReplayTimeframe {
+  timeframe: Timeframe;
+  /** Says where the timeframe came from when the user did not choose it. */
+  note?: string;
+}
+
+/**
+ * The timeframe a replay runs on. `--timeframe` (`wanted`) is built from the data's candles, so it
+ * may not be finer than them; without it the data's own spacing is the timeframe (a 5-minute file
+ * runs on 5m, not on the config's 1h), or the smallest timeframe built from it, and the note says so.
+ * The spacing is the coarsest series' (the smallest step between its candles).
+ */
+export function replayTimeframe(
+  spans: readonly SeriesSpan[],
+  wanted: Timeframe | undefined,
+  fallback: Timeframe,
+): ReplayTimeframe {
+  const dataStep = Math.max(0, ...spans.map((span) => span.stepMs));
+  if (dataStep === 0) return { timeframe: wanted ?? fallback };
+  const builds = (timeframe: Timeframe) =>
+    timeframeMs(timeframe) >= dataStep && timeframeMs(timeframe) % dataStep === 0;
+  if (wanted) {
+    if (timeframeMs(wanted) < dataStep)
+      throw new Error(`--timeframe ${wanted} is finer than the replay's own candles (${lengthOf(dataStep)})`);
+    if (!builds(wanted))
+      throw new Error(
+        `--timeframe ${wanted} cannot be built from the replay's own candles (${lengthOf(dataStep)})`,
+      );
+    return { timeframe: wanted };
+  }
+  const timeframe = TIMEFRAMES.find(builds);
+  if (!timeframe)
+    throw new Error(
+      `the replay's candles are ${lengthOf(dataStep)} apart, and no timeframe of ${TIMEFRAMES.join(", ")} is built from them`,
+    );
+  const spacing =
+    timeframeMs(timeframe) === dataStep
+      ? "the spacing of the replay's candles"
+      : `the smallest built from the replay's own candles (${lengthOf(dataStep)})`;
+  return { timeframe, note: `Timeframe: ${timeframe}, ${spacing} (--timeframe sets a coarser one)` };
 }

@@ -10,8 +10,9 @@ import { writeBacktestFiles } from "../../local/backtest-files";
 import { type BacktestResult, replayCandles, runBacktest } from "../../local/backtest-run";
 import { cachedModel } from "../../local/cached-model";
 import { progressBar } from "../../local/progress";
+import { replayTimeframe } from "../../local/replay-plan";
 import { parseSymbolArgument } from "./history";
-import { readReplay, timeframeFor } from "./start";
+import { readReplay } from "./start";
 
 interface BacktestOptions {
   replay: string;
@@ -75,9 +76,7 @@ async function backtest(options: BacktestOptions): Promise<void> {
   const symbol = pickSymbol(source.symbols(), options.symbol, options.replay);
   const span = source.span(symbol);
   const dataSpan = span ? [{ first: span.first, last: span.last, stepMs: span.stepMs }] : [];
-  const timeframe = timeframeFor(dataSpan, options.timeframe ?? "1m");
-  if (options.timeframe && timeframe !== options.timeframe)
-    throw new Error(`--timeframe ${options.timeframe} is finer than the replay's own candles (${timeframe})`);
+  const { timeframe, note } = replayTimeframe(dataSpan, options.timeframe, "1m");
   const candles = await replayCandles(source, symbol, timeframe);
   const runConfig: Config = { ...config, timeframe, watchlist: [{ symbol }] };
   if (candles.length <= runConfig.lookbackCandles)
@@ -85,6 +84,8 @@ async function backtest(options: BacktestOptions): Promise<void> {
       `${options.replay} has ${candles.length} ${timeframe} candles of ${symbol}; a backtest needs more than the lookback (${runConfig.lookbackCandles})`,
     );
   const info = (line: string) => (options.json ? console.error(line) : console.log(line));
+  for (const line of source.notes) info(`${options.replay}: ${line}`);
+  if (note) info(note);
   const approve = (estimate: LlmEstimate) => {
     info(
       `The gate alone: ${estimate.calls} LLM calls, estimated at most $${estimate.usd.toFixed(4)} with ${runConfig.analyst.model} (answers cached in ${options.cacheDir} cost nothing)`,

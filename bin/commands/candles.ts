@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { LiveProvider } from "../../functions/adapters/prices/chain";
 import { formatReplayCsv } from "../../functions/adapters/prices/replay-csv";
 import type { Config } from "../../functions/core/config";
-import { fetchThroughChain } from "../../functions/core/fetch-tick";
+import { fetchThroughChain, noProviderServed } from "../../functions/core/fetch-tick";
 import type { PriceSource } from "../../functions/core/ports";
 import { ProviderName, timeframePlan } from "../../functions/core/providers";
 import { isoTime } from "../../functions/core/signal";
@@ -68,8 +68,11 @@ export async function runCandles(
     chain.map((provider) => deps.sources[provider]),
     { symbol, timeframe, limit, now: deps.now },
   );
+  if (!series)
+    throw new Error(
+      noProviderServed(symbol, timeframe, attempts, "--provider, or the providers in signals.config.ts"),
+    );
   for (const attempt of attempts) deps.stderr(`${attempt.provider} ${attempt.outcome}: ${attempt.reason}\n`);
-  if (!series) throw new Error(`no provider served ${symbol} ${timeframe} (tried ${chain.join(", ")})`);
 
   const first = series.candles[0];
   const last = series.candles.at(-1);

@@ -4,7 +4,7 @@ import type { Config } from "../../functions/core/config";
 import { TIMEFRAMES, type Timeframe, timeframeMs } from "../../functions/core/timeframes";
 import { loadConfig } from "../../functions/runtime/config";
 import { recordLatestStore } from "../../local/local-store";
-import { replayTicks, type SeriesSpan, spanOf, warmupFor } from "../../local/replay-plan";
+import { replayTicks, replayTimeframe, type SeriesSpan, spanOf, warmupFor } from "../../local/replay-plan";
 import { type LocalPipeline, type LocalPipelineOptions, startLocalPipeline } from "../../local/runtime";
 import { sampleSeries } from "../../local/sample-series";
 import { serveBot } from "../../local/serve";
@@ -60,20 +60,10 @@ interface ReplayPlan {
   spans: SeriesSpan[];
   symbols: string[];
   label: string;
-  /** The run's timeframe: the config's, or the data's own when the data is coarser. */
+  /** The run's timeframe: --timeframe, or the replay file's own spacing, or the config's for the sample. */
   timeframe: Timeframe;
-}
-
-/** Candles can be built up from smaller ones, never split: coarser data sets the timeframe. */
-export function timeframeFor(spans: SeriesSpan[], configured: Timeframe): Timeframe {
-  const dataStep = Math.max(...spans.map((span) => span.stepMs));
-  if (dataStep <= timeframeMs(configured)) return configured;
-  const fitting = TIMEFRAMES.find((timeframe) => timeframeMs(timeframe) === dataStep);
-  if (!fitting)
-    throw new Error(
-      `the replay's candles are ${dataStep / 60_000} min apart, which is no timeframe of ${TIMEFRAMES.join(", ")}`,
-    );
-  return fitting;
+  /** What reading the file noted (columns ignored, rows sorted, the timeframe inferred), one line each. */
+  notes: string[];
 }
 
 async function planReplay(options: StartOptions, config: Config): Promise<ReplayPlan> {
@@ -87,13 +77,9 @@ async function planReplay(options: StartOptions, config: Config): Promise<Replay
         `${options.replay} has no candles for ${options.symbols?.join(", ")} (it has ${inFile.join(", ")})`,
       );
     const spans = symbols.flatMap((symbol) => source.span(symbol) ?? []);
-    return {
-      source,
-      spans,
-      symbols,
-      label: options.replay,
-      timeframe: timeframeFor(spans, config.timeframe),
-    };
+    const { timeframe, note } = replayTimeframe(spans, options.timeframe, config.timeframe);
+    const notes = [...source.notes.map((line) => `${options.replay}: ${line}`), ...(note ? [note] : [])];
+    return { source, spans, symbols, label: options.replay, timeframe, notes };
   }
   const symbols = options.symbols ?? config.watchlist.map((item) => item.symbol);
   const count = config.lookbackCandles + options.ticks;
@@ -109,6 +95,7 @@ async function planReplay(options: StartOptions, config: Config): Promise<Replay
     symbols,
     label: "the built-in sample series (synthetic)",
     timeframe: config.timeframe,
+    notes: [],
   };
 }
 
@@ -157,6 +144,7 @@ async function startOnStore(
 
 async function runReplay(options: StartOptions, config: Config, log: (line: string) => void) {
   const plan = await planReplay(options, config);
+  for (const note of plan.notes) log(note);
   const runConfig = { ...localConfig(config, plan.symbols), timeframe: plan.timeframe };
   const warmup = warmupFor(plan.spans, runConfig.timeframe, runConfig.lookbackCandles);
   const ticks = replayTicks(plan.spans, runConfig.timeframe, warmup);

@@ -33,10 +33,10 @@ const KnownSymbol = z.string().superRefine((symbol, ctx) => {
 /** A watched symbol: `"BTC-USD"`, or `{ symbol, providers }` to set its provider chain. */
 const WatchItem = z.preprocess(
   (item) => (typeof item === "string" ? { symbol: item } : item),
-  z.object({ symbol: KnownSymbol, providers: z.array(ProviderName).min(1).optional() }),
+  z.strictObject({ symbol: KnownSymbol, providers: z.array(ProviderName).min(1).optional() }),
 );
 
-const ModelPrice = z.object({
+const ModelPrice = z.strictObject({
   inputPerMillion: z.number().nonnegative(),
   outputPerMillion: z.number().nonnegative(),
 });
@@ -47,7 +47,7 @@ const ChatId = z.union([z.number().int(), z.string().regex(/^-?\d+$/)]).transfor
  * The cheap gate before the LLM (functions/core/gate.ts). Defaults are tuned on real BTC 5-minute
  * and hourly candles to about 20 or fewer LLM calls per 1,000 candle closes (`npm run bench`).
  */
-export const GateSchema = z.object({
+export const GateSchema = z.strictObject({
   rsiPeriod: z.number().int().min(2).default(14),
   rsiLower: z.number().min(1).max(49).default(30),
   rsiUpper: z.number().min(51).max(99).default(70),
@@ -65,7 +65,7 @@ export const GateSchema = z.object({
   /** Close beyond a Bollinger band by this fraction of the band width (%B); null = off. */
   bandBreakMargin: z.number().min(0).nullable().default(0.2),
   maCross: z
-    .object({
+    .strictObject({
       enabled: z.boolean().default(true),
       fast: z.number().int().min(2),
       slow: z.number().int().min(3),
@@ -79,7 +79,7 @@ export const GateSchema = z.object({
 });
 
 export const ConfigSchema = z
-  .object({
+  .strictObject({
     stackName: z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, "letters, digits and hyphens, starting with a letter")
@@ -98,7 +98,7 @@ export const ConfigSchema = z
     timezone: TimeZone.default("UTC"),
     /** Default provider chains per asset class: the first that serves checked candles wins. */
     providers: z
-      .object({
+      .strictObject({
         crypto: z.array(ProviderName).min(1).default(["coinbase", "kraken", "binance"]),
         equity: z.array(ProviderName).min(1).default(["yahoo"]),
         /** One HTTP request to a provider; past it the chain moves on. */
@@ -106,7 +106,7 @@ export const ConfigSchema = z
       })
       .prefault({}),
     analyst: z
-      .object({
+      .strictObject({
         model: z.string().min(1).default("gpt-4o-mini"),
         dailyBudgetUsd: z.number().nonnegative().default(0.5),
         requestTimeoutMs: z.number().int().min(1000).max(120_000).default(20_000),
@@ -133,22 +133,22 @@ export const ConfigSchema = z
       })
       .prefault({}),
     alerts: z
-      .object({
+      .strictObject({
         minConfidence: z.number().min(0).max(1).default(0.7),
         cooldownMinutes: z.number().int().nonnegative().default(240),
-        quietHours: z.object({ from: ClockTime, to: ClockTime }).nullable().default(null),
+        quietHours: z.strictObject({ from: ClockTime, to: ClockTime }).nullable().default(null),
       })
       .prefault({}),
     /** The outbox sweep: alerts stored with no notifiedAt, delivered once they are this old. */
     outbox: z
-      .object({
+      .strictObject({
         sweepAfterMinutes: z.number().int().min(0).max(1440).default(5),
         /** Only alerts whose candle opened this recently are looked at: the read stays small. */
         windowHours: z.number().int().min(1).max(720).default(48),
       })
       .prefault({}),
     telegram: z
-      .object({
+      .strictObject({
         chatIds: z.array(ChatId).default([]),
         /**
          * Caps the webhook function's concurrency (a flood then gets throttled, not billed). Off by
@@ -160,7 +160,7 @@ export const ConfigSchema = z
       })
       .prefault({}),
     openai: z
-      .object({
+      .strictObject({
         /** Default: `<parameterPrefix>/openai-api-key`. */
         apiKeyParameter: ParameterName.optional(),
         /** An OpenAI-compatible server for the deployed analyst (OPENAI_BASE_URL wins locally). */
@@ -169,7 +169,7 @@ export const ConfigSchema = z
       .prefault({}),
     /** The track record: a BUY or SELL is scored at the close this many candles later. */
     outcomes: z
-      .object({
+      .strictObject({
         horizons: z
           .array(z.number().int().min(1).max(500))
           .min(1)
@@ -180,7 +180,7 @@ export const ConfigSchema = z
       .prefault({}),
     /** Where the stack's CloudWatch alarms go besides the Telegram chats. */
     alarms: z
-      .object({
+      .strictObject({
         /** An e-mail subscription to the alarm topic: it still reaches you when Telegram is what broke. */
         email: z.email().optional(),
       })

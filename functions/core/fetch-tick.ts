@@ -12,7 +12,10 @@ export interface ProviderAttempt {
   provider: string;
   /** rejected: candles arrived but failed the checks; failed: no usable answer. */
   outcome: "rejected" | "failed";
+  /** Why, without the provider's name: `HTTP 451 "…"`, `timeout: no answer within 5000 ms`, `high 90 < low 95`. */
   reason: string;
+  /** The HTTP status the provider answered, when its failure was one. */
+  status?: number;
 }
 
 export interface ChainResult {
@@ -23,6 +26,34 @@ export interface ChainResult {
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** A provider's failure in its own words: an HTTP answer as it came, any other by its kind. */
+function attemptOf(provider: string, error: unknown): ProviderAttempt {
+  if (error instanceof CandleRejection) return { provider, outcome: "rejected", reason: error.reason };
+  if (!(error instanceof ProviderError)) return { provider, outcome: "failed", reason: describe(error) };
+  const reason = error.detail.startsWith("HTTP ") ? error.detail : `${error.kind}: ${error.detail}`;
+  return { provider, outcome: "failed", reason, ...(error.status ? { status: error.status } : {}) };
+}
+
+/**
+ * The error when no provider served a symbol: each provider's own failure, and for an HTTP 451 (the
+ * provider refuses this location, as api.binance.com does for US and AWS addresses) what to do.
+ * `switchWith` says where another provider is chosen.
+ */
+export function noProviderServed(
+  symbol: string,
+  timeframe: Timeframe,
+  attempts: readonly ProviderAttempt[],
+  switchWith = "the providers in signals.config.ts",
+): string {
+  const causes = attempts.map((a) => `${a.provider}: ${a.reason}`).join("; ");
+  const refusing = [...new Set(attempts.filter((a) => a.status === 451).map((a) => a.provider))];
+  const hint =
+    refusing.length === 0
+      ? ""
+      : `. ${refusing.join(", ")} ${refusing.length > 1 ? "refuse" : "refuses"} requests from this location (HTTP 451): use another provider (${switchWith}) or run from another region`;
+  return `no provider served ${symbol} ${timeframe}: ${causes || "no provider in the chain"}${hint}`;
+}
 
 /** Asks each source in turn until one serves checked, closed candles; records why the others did not. */
 export async function fetchThroughChain(
@@ -36,12 +67,7 @@ export async function fetchThroughChain(
       if (series.candles.length === 0) throw new ProviderError(source.name, "empty", "no closed candles");
       return { series, attempts };
     } catch (error) {
-      const rejected = error instanceof CandleRejection;
-      attempts.push({
-        provider: source.name,
-        outcome: rejected ? "rejected" : "failed",
-        reason: rejected ? error.reason : describe(error),
-      });
+      attempts.push(attemptOf(source.name, error));
     }
   }
   if (sources.length === 0)
@@ -214,7 +240,7 @@ export async function runFetchTick(input: FetchTickInput, ports: FetchTickPorts)
           ({ series, attempts } = again);
       }
       if (!series) {
-        const error = `no provider served ${symbol}: ${attempts.map((a) => `${a.provider} ${a.reason}`).join("; ")}`;
+        const error = noProviderServed(symbol, input.timeframe, attempts);
         return { outcome: { symbol, status: "failed", attempts, error }, requests: [] };
       }
       try {

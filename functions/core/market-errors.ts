@@ -15,7 +15,10 @@ export class ProviderError extends Error {
   constructor(
     readonly provider: string,
     readonly kind: ProviderFailure,
-    detail: string,
+    /** What the provider did, without its name: `HTTP 451 "…restricted location…"`, `no answer within 5000 ms`. */
+    readonly detail: string,
+    /** The HTTP status it answered, when it answered one. */
+    readonly status?: number,
   ) {
     super(`${provider} ${kind}: ${detail}`);
     this.name = "ProviderError";

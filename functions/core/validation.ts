@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { closestName } from "./closest-name";
 
 /** A rejected input: the message names each bad field and the value it held. */
 export class ValidationError extends Error {
@@ -41,11 +42,33 @@ export function fieldPath(path: readonly PropertyKey[]): string {
     .join("");
 }
 
+/**
+ * A strict object's unknown keys, one per problem, each with the known key it most likely meant:
+ * `alerts.cooldownMins: unknown key; did you mean alerts.cooldownMinutes?`. The error map runs with
+ * the schema at hand (its shape holds the known keys) and the issue's full path.
+ */
+const unknownKeys: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code !== "unrecognized_keys") return undefined;
+  const shape = (issue.inst?._zod.def as { shape?: Record<string, unknown> } | undefined)?.shape;
+  const known = shape ? Object.keys(shape) : [];
+  const path = issue.path ?? [];
+  return issue.keys
+    .map((key) => {
+      const meant = closestName(key, known);
+      const hint = meant
+        ? `; did you mean ${fieldPath([...path, meant])}?`
+        : `; known keys: ${known.join(", ")}`;
+      return `${fieldPath([...path, key])}: unknown key${hint}`;
+    })
+    .join("; ");
+};
+
 /** Parses `input` or throws a ValidationError whose lines read `field = value: problem`. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, subject: string): z.output<S> {
-  const result = schema.safeParse(input, { reportInput: true });
+  const result = schema.safeParse(input, { reportInput: true, error: unknownKeys });
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
+    if (issue.code === "unrecognized_keys") return issue.message;
     const value = "input" in issue ? showValue(issue.input) : "missing";
     return `${fieldPath(issue.path)} = ${value}: ${issue.message}`;
   });

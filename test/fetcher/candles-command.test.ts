@@ -74,8 +74,45 @@ describe("signals candles", () => {
 
   it("asks only --provider, and fails with the provider's reason when it cannot serve", async () => {
     await expect(run("BTC-USD", { provider: "kraken" })).rejects.toThrow(
-      "no provider served BTC-USD 1h (tried kraken)",
+      'no provider served BTC-USD 1h: kraken: HTTP 500 ""',
     );
+  });
+
+  it("names each provider's own failure when none serves, and what to do about a 451", async () => {
+    const restricted = {
+      code: 0,
+      msg: "Service unavailable from a restricted location according to 'b. Eligibility' in https://www.binance.com/en/terms.",
+    };
+    const servers = await Promise.all([
+      startFakeServer(() => ({ status: 451, body: restricted })),
+      startFakeServer(() => ({ delayMs: 1500, body: [] })),
+    ]);
+    const [binance, slowCoinbase] = servers;
+    try {
+      const failing = runCandles(
+        "BTC-USD",
+        { timeframe: "1m", days: "1" },
+        {
+          sources: createPriceSources(
+            { binance: binance?.url, coinbase: slowCoinbase?.url, kraken: kraken.url },
+            { timeoutMs: 500 },
+          ),
+          providers: parseConfig({ providers: { crypto: ["binance", "coinbase", "kraken"] } }).providers,
+          now: NOW,
+          stdout: () => {},
+          stderr: () => {},
+        },
+      );
+      await expect(failing).rejects.toThrow(
+        "no provider served BTC-USD 1m: " +
+          `binance: HTTP 451 ${JSON.stringify(restricted.msg)}; ` +
+          "coinbase: timeout: no answer within 500 ms; " +
+          'kraken: HTTP 500 "". ' +
+          "binance refuses requests from this location (HTTP 451): use another provider (--provider, or the providers in signals.config.ts) or run from another region",
+      );
+    } finally {
+      await Promise.all(servers.map((server) => server.close()));
+    }
   });
 
   it.each([

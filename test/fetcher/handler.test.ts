@@ -117,7 +117,7 @@ describe("fetcher handler on local-aws-sqs", () => {
     const sol = result.symbols.find((s) => s.symbol === "SOL-USD");
     expect(sol?.status).toBe("failed");
     expect(sol?.error).toMatch(
-      /^no provider served SOL-USD: coinbase high \d+ < low \d+ at .*; kraken kraken unknown-symbol: EQuery:Unknown asset pair; binance binance blocked: HTTP 451/,
+      /^no provider served SOL-USD 1h: coinbase: high \d+ < low \d+ at .*; kraken: unknown-symbol: EQuery:Unknown asset pair; binance: HTTP 451 "Service unavailable from a restricted location"\. binance refuses requests from this location \(HTTP 451\): use another provider \(the providers in signals\.config\.ts\) or run from another region$/,
     );
     const messages = await drainQueue();
     expect(messages.map((m) => m.symbol).sort()).toEqual(["BTC-USD", "ETH-USD"]);

@@ -27,6 +27,23 @@ describe("a bad config value", () => {
     expect(message).toContain("NOPE-USD");
   });
 
+  it("rejects a misspelt key at any depth, naming its path and the key it most likely meant", () => {
+    expect(validationMessage({ alerts: { ...rawConfig.alerts, cooldownMins: 240 } })).toBe(
+      "invalid config: alerts.cooldownMins: unknown key; did you mean alerts.cooldownMinutes?",
+    );
+    const message = validationMessage({
+      watchlst: ["BTC-USD"],
+      watchlist: [{ symbol: "ETH-USD", provider: ["kraken"] }],
+      analyst: { gate: { maCross: { enable: false, fast: 5, slow: 20 } } },
+    });
+    expect(message).toContain("watchlst: unknown key; did you mean watchlist?");
+    expect(message).toContain("watchlist[0].provider: unknown key; did you mean watchlist[0].providers?");
+    expect(message).toContain(
+      "analyst.gate.maCross.enable: unknown key; did you mean analyst.gate.maCross.enabled?",
+    );
+    expect(validationMessage({ colour: "blue" })).toMatch(/colour: unknown key; known keys: stackName, /);
+  });
+
   it("rejects a parameter name that is not an SSM path", () => {
     const message = validationMessage({ telegram: { botTokenParameter: "bot token" } });
     expect(message).toContain("telegram.botTokenParameter");

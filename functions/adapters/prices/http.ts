@@ -44,7 +44,21 @@ export function retryAfterBody(text: string, now: number): number | undefined {
 const isTimeout = (error: unknown) =>
   error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
 
-const snippet = (text: string) => JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text);
+const SNIPPET_CHARS = 120;
+const clip = (text: string) =>
+  JSON.stringify(text.length > SNIPPET_CHARS ? `${text.slice(0, SNIPPET_CHARS)}…` : text);
+
+/** An error body in short: its message field when it is JSON with one (Binance's `msg`), else its start. */
+function snippet(text: string): string {
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    const message = [body.msg, body.message, body.error, body.description].find((m) => typeof m === "string");
+    if (typeof message === "string") return clip(message);
+  } catch {
+    // Not JSON: the text itself.
+  }
+  return clip(text);
+}
 
 /**
  * GET a JSON document from a provider through its gate. Classifies every way it can go wrong as a
@@ -58,8 +72,8 @@ export async function getJson(url: string, options: GetJsonOptions): Promise<unk
   const now = options.now ?? Date.now;
   const maxAttempts = options.maxAttempts ?? 3;
   const maxWaitMs = options.maxWaitMs ?? 10_000;
-  const fail = (kind: ConstructorParameters<typeof ProviderError>[1], detail: string) =>
-    new ProviderError(provider, kind, detail);
+  const fail = (kind: ConstructorParameters<typeof ProviderError>[1], detail: string, status?: number) =>
+    new ProviderError(provider, kind, detail, status);
   let lastError: ProviderError = fail("network", "no attempt made");
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -94,6 +108,7 @@ export async function getJson(url: string, options: GetJsonOptions): Promise<unk
       lastError = fail(
         "rate-limited",
         `HTTP ${status}${wait === undefined ? "" : `, asked to wait ${Math.ceil(wait / 1000)} s`}`,
+        status,
       );
       if (wait !== undefined && wait > maxWaitMs) throw lastError;
       const pause = (wait ?? backoff) + random() * BACKOFF_BASE_MS;
@@ -101,10 +116,10 @@ export async function getJson(url: string, options: GetJsonOptions): Promise<unk
       if (attempt < maxAttempts) await sleep(pause);
       continue;
     }
-    if (status === 451 || status === 403) throw fail("blocked", `HTTP ${status} ${snippet(text)}`);
-    if (status >= 500) throw fail("server-error", `HTTP ${status} ${snippet(text)}`);
-    if (status === 404) throw fail("unknown-symbol", `HTTP 404 ${snippet(text)}`);
-    if (status < 200 || status >= 300) throw fail("bad-request", `HTTP ${status} ${snippet(text)}`);
+    if (status === 451 || status === 403) throw fail("blocked", `HTTP ${status} ${snippet(text)}`, status);
+    if (status >= 500) throw fail("server-error", `HTTP ${status} ${snippet(text)}`, status);
+    if (status === 404) throw fail("unknown-symbol", `HTTP 404 ${snippet(text)}`, status);
+    if (status < 200 || status >= 300) throw fail("bad-request", `HTTP ${status} ${snippet(text)}`, status);
 
     let body: unknown;
     try {

@@ -8,7 +8,7 @@ import type { CandleQuery, CandleSeries, PriceSource } from "../../core/ports";
 import { tradesContinuously } from "../../core/symbols";
 import { timeframeMs } from "../../core/timeframes";
 import { ValidationError } from "../../core/validation";
-import { type ParseReplayOptions, parseReplayCsv, ReplayCsvParser } from "./replay-csv";
+import { type ParseReplayOptions, ReplayCsvParser } from "./replay-csv";
 
 export interface ReplaySpan {
   /** Open time of the first and the last candle, epoch ms. */
@@ -39,14 +39,20 @@ export class ReplaySource implements PriceSource {
   private readonly series: ReadonlyMap<string, readonly Candle[]>;
   private readonly spans = new Map<string, ReplaySpan | undefined>();
 
-  constructor(series: ReadonlyMap<string, readonly Candle[]>) {
+  /** `notes`: what reading the file did that the user should know (columns ignored, rows sorted). */
+  constructor(
+    series: ReadonlyMap<string, readonly Candle[]>,
+    readonly notes: readonly string[] = [],
+  ) {
     this.series = new Map(
       [...series].map(([symbol, candles]) => [symbol, [...candles].sort((a, b) => a.time - b.time)]),
     );
   }
 
   static fromCsv(text: string, options: ParseReplayOptions = {}): ReplaySource {
-    return new ReplaySource(parseReplayCsv(text, options));
+    const parser = new ReplayCsvParser(options);
+    for (const line of text.split(/\r?\n/)) parser.add(line);
+    return new ReplaySource(parser.finish(), parser.notes);
   }
 
   symbols(): string[] {
@@ -132,5 +138,5 @@ export async function loadReplayFile(
     crlfDelay: Number.POSITIVE_INFINITY,
   });
   for await (const line of lines) parser.add(line);
-  return new ReplaySource(parser.finish());
+  return new ReplaySource(parser.finish(), parser.notes);
 }

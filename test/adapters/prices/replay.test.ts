@@ -9,9 +9,11 @@ import {
   parseReplayTime,
 } from "../../../functions/adapters/prices/replay-csv";
 import { CandleRejection, ProviderError } from "../../../functions/core/market-errors";
-import { hasShared, readShared, sharedMissing } from "../../support/shared";
+import { hasShared, readShared, sharedMissing, sharedPath } from "../../support/shared";
 
 const HOUR = 3_600_000;
+const CDD = "cryptodatadownload-coinbase-BTCUSD-1d-2014_2019.csv";
+const FREQTRADE_JSON = "binance-BTCUSDT-5m-2023-01_02.json";
 const T0 = Date.parse("2024-03-01T00:00:00Z");
 const hourly = (n: number, symbol = "BTC-USD") =>
   [
@@ -125,6 +127,96 @@ describe("replay CSV", () => {
     expect([...parseReplayCsv(noSymbol, { symbol: "eth" }).keys()]).toEqual(["ETH-USD"]);
   });
 
+  describe("the shapes real exports have", () => {
+    const candle = (hour: number, open: number) => ({
+      time: T0 + hour * HOUR,
+      open,
+      high: open + 2,
+      low: open - 1,
+      close: open + 1,
+      volume: 10,
+    });
+    const read = (text: string) => ({
+      candles: parseReplayCsv(text, { symbol: "BTC-USD" }).get("BTC-USD"),
+      notes: ReplaySource.fromCsv(text, { symbol: "BTC-USD" }).notes,
+    });
+
+    it.each([
+      [
+        "date, as YYYY-MM-DD HH:mm",
+        "date,open,high,low,close,volume\n2024-03-01 00:00,100,102,99,101,10\n2024-03-01 01:00,101,103,100,102,10",
+      ],
+      [
+        "date, as YYYY-MM-DD HH:mm:ss",
+        "Date,Open,High,Low,Close,Volume\n2024-03-01 00:00:00,100,102,99,101,10\n2024-03-01 01:00:00,101,103,100,102,10",
+      ],
+      [
+        "timestamp, in ms",
+        "timestamp,open,high,low,close,volume\n1709251200000,100,102,99,101,10\n1709254800000,101,103,100,102,10",
+      ],
+      [
+        "unix, in seconds",
+        "unix,open,high,low,close,volume\n1709251200,100,102,99,101,10\n1709254800,101,103,100,102,10",
+      ],
+      [
+        "unix, in microseconds",
+        "unix,open,high,low,close,volume\n1709251200000000,100,102,99,101,10\n1709254800000000,101,103,100,102,10",
+      ],
+    ])("takes %s as the time column", (_name, text) => {
+      expect(read(text)).toEqual({ candles: [candle(0, 100), candle(1, 101)], notes: [] });
+    });
+
+    it("ignores extra columns with one note naming them", () => {
+      const text =
+        "unix,date,symbol,open,high,low,close,volume_btc,volume,trades\n1709251200,2024-03-01,BTCUSD,100,102,99,101,0.1,10,7";
+      const source = ReplaySource.fromCsv(text);
+      expect(source.symbols()).toEqual(["BTC-USD"]);
+      expect(source.notes).toEqual(['ignored columns "date", "volume_btc", "trades"']);
+      expect(read("time,open,high,low,close,Volume BTC\n1709251200,100,102,99,101,10").notes).toEqual([]);
+    });
+
+    it("skips a banner line before the header, and says so", () => {
+      const text =
+        "Created on 10-17-2019,https://www.CryptoDataDownload.com\ndate,open,high,low,close,volume\n2024-03-01,100,102,99,101,10";
+      expect(read(text).notes).toEqual([
+        'skipped 1 line before the header (line 1: "Created on 10-17-2019,https://www.CryptoDataDownload.com")',
+      ]);
+    });
+
+    it("reads semicolons as separators, with decimal commas", () => {
+      const text =
+        "time;open;high;low;close;volume\n1709251200;100,5;102;99;101;10\n1709254800;101;103;100;102;10,25";
+      expect(read(text).candles).toEqual([
+        { ...candle(0, 100), open: 100.5 },
+        { ...candle(1, 101), volume: 10.25 },
+      ]);
+    });
+
+    it("sorts newest-first rows oldest first, with a note", () => {
+      const text =
+        "date,open,high,low,close,volume\n2024-03-01 02:00,102,104,101,103,10\n2024-03-01 01:00,101,103,100,102,10\n2024-03-01 00:00,100,102,99,101,10";
+      expect(read(text)).toEqual({
+        candles: [candle(0, 100), candle(1, 101), candle(2, 102)],
+        notes: ["the rows are newest first; sorted oldest first"],
+      });
+    });
+
+    it("quotes at most 200 characters of a line that is no header, and says what JSON is", () => {
+      const json = JSON.stringify({
+        date: Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [i, T0 + i])),
+      });
+      const message = parseError(json, { source: "prices.json" });
+      expect(json.length).toBeGreaterThan(1_000_000);
+      expect(message).toMatch(
+        /^invalid prices\.json: line 1, header = "\{\\"date\\".*…": missing time, open, high, low, close, volume; this looks like JSON, and a replay is a CSV/,
+      );
+      expect(message.length).toBeLessThan(500);
+      const wide = parseError(`${hourly(1)}\n${"7,".repeat(100_000)}`);
+      expect(wide).toMatch(/^invalid replay CSV: line 3: 100001 fields, the header has 7 \("7,7,/);
+      expect(wide.length).toBeLessThan(400);
+    });
+  });
+
   it("writes what it reads", () => {
     const candles = parseReplayCsv(hourly(3)).get("BTC-USD") ?? [];
     const text = formatReplayCsv("BTC-USD", candles);
@@ -219,6 +311,53 @@ describe("ReplaySource", () => {
   describe.skipIf(!hasShared("data", "ohlcv"))(
     `recorded data (${sharedMissing("data", "ohlcv")} when skipped)`,
     () => {
+      it.skipIf(!hasShared("data", "ohlcv", CDD))(
+        `reads CryptoDataDownload's export as it comes: banner, extra columns, newest first (${sharedMissing("data", "ohlcv", CDD)} when skipped)`,
+        async () => {
+          const source = await loadReplayFile(sharedPath("data", "ohlcv", CDD));
+          expect(source.symbols()).toEqual(["BTC-USD"]);
+          const rows = readShared("data", "ohlcv", CDD).trim().split("\n").length - 2;
+          const span = source.span("BTC-USD");
+          expect(span).toEqual({
+            first: Date.parse("2014-12-01T00:00:00Z"),
+            last: Date.parse("2019-10-17T00:00:00Z"),
+            stepMs: 24 * HOUR,
+          });
+          expect(source.notes).toEqual([
+            'skipped 1 line before the header (line 1: "Created on 10-17-2019,https://www.CryptoDataDownload.com")',
+            'ignored column "volume_btc"',
+            "the rows are newest first; sorted oldest first",
+          ]);
+          const series = await source.fetchClosedCandles({
+            symbol: "BTC-USD",
+            timeframe: "1d",
+            limit: 5000,
+            now: (span?.last ?? 0) + 24 * HOUR,
+          });
+          expect(series.candles).toHaveLength(rows);
+          expect(series.candles.at(-1)).toEqual({
+            time: Date.parse("2019-10-17T00:00:00Z"),
+            open: 7993.54,
+            high: 8070,
+            low: 7937.01,
+            close: 8034.32,
+            volume: 12537245.82,
+          });
+        },
+      );
+
+      it.skipIf(!hasShared("data", "ohlcv", FREQTRADE_JSON))(
+        `refuses a 1 MB JSON file quoting at most 200 characters of it (${sharedMissing("data", "ohlcv", FREQTRADE_JSON)} when skipped)`,
+        async () => {
+          const file = sharedPath("data", "ohlcv", FREQTRADE_JSON);
+          const error = await loadReplayFile(file, { symbol: "BTC-USD" }).catch((e: Error) => e);
+          expect(error).toBeInstanceOf(Error);
+          const message = (error as Error).message;
+          expect(message).toContain("this looks like JSON, and a replay is a CSV");
+          expect(message.length).toBeLessThan(file.length + 500);
+        },
+      );
+
       it("replays real hourly candles converted to the replay format", async () => {
         // Lean's format: `YYYYMMDD HH:mm,open,high,low,close,volume`, no header.
         const lines = readShared("data", "ohlcv", "binance-BTCUSDT-1h-2018-05-01_05.csv").trim().split("\n");

@@ -74,7 +74,7 @@ describe("fetchThroughChain", () => {
     const result = await fetchThroughChain([binance, coinbase, kraken], query);
     expect(result.series?.provider).toBe("kraken");
     expect(result.attempts).toEqual([
-      { provider: "binance", outcome: "failed", reason: "binance blocked: HTTP 451" },
+      { provider: "binance", outcome: "failed", reason: "HTTP 451" },
       { provider: "coinbase", outcome: "rejected", reason: "high 90 < low 95" },
     ]);
     expect(kraken.queries[0]).toEqual({ symbol: "BTC-USD", timeframe: "1h", limit: 60, now: NOW });
