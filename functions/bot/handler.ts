@@ -27,6 +27,8 @@ export interface BotDeps {
   /** The DLQs' depths and the alarms in ALARM, for /status. */
   health: BotContext["health"];
   clock: Clock;
+  /** The reader's clock, for the year in a time; defaults to `clock` (see BotContext). */
+  readerClock?: Clock;
   sleep?: (ms: number) => Promise<void>;
 }
 

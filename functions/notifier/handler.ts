@@ -30,6 +30,8 @@ export interface NotifierDeps {
   /** Absent: alerts go as text only. */
   chartRenderer?: ChartRenderer;
   clock: Clock;
+  /** The reader's clock for the year in an alert's time; defaults to `clock` (see NotifyDeps). */
+  readerClock?: Clock;
   sleep: (ms: number) => Promise<void>;
   /** Every alert goes to these chats: config.telegram.chatIds plus TELEGRAM_CHAT_ID. */
   chatIds: string[];
