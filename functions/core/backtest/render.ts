@@ -1,3 +1,4 @@
+import { csvText } from "../csv";
 import { isoTime, type Signal } from "../signal";
 import { formatRate, formatReturn } from "../track-record/rates";
 import type { EquityFigures } from "./metrics";
@@ -65,12 +66,7 @@ export function renderBacktest(report: BacktestReport): string {
   return lines.join("\n");
 }
 
-const csvCell = (value: string | number) => {
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
-const csv = (header: string[], rows: Array<Array<string | number>>) =>
-  `${[header, ...rows].map((row) => row.map(csvCell).join(",")).join("\n")}\n`;
+const csv = (header: string[], rows: Array<Array<string | number>>) => csvText(header, rows, "\n");
 
 export const tradesCsv = (trades: readonly Trade[]): string =>
   csv(
