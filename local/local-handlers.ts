@@ -10,7 +10,7 @@ import { analystDepsFromEnv } from "../functions/analyst/wiring";
 import { type BotDeps, createBotHandler } from "../functions/bot/handler";
 import { botDepsFromEnv } from "../functions/bot/wiring";
 import type { Config } from "../functions/core/config";
-import type { Clock, PriceSource } from "../functions/core/ports";
+import { type Clock, type PriceSource, systemClock } from "../functions/core/ports";
 import { createFetcherHandler, type FetcherEvent, type FetcherResult } from "../functions/fetcher/handler";
 import { fetcherDepsFromEnv } from "../functions/fetcher/wiring";
 import {
@@ -43,8 +43,9 @@ export interface LocalWiring {
  * runtime replaces: the price sources when replaying, and the clock, which follows the replay.
  */
 export function wireLocalHandlers({ config, clock, sources }: LocalWiring): LocalHandlers {
-  const botDeps = botDepsFromEnv(config, { clock });
-  const notifierDeps = notifierDepsFromEnv(config, { clock });
+  // The clock follows a replay; what people read is dated against the wall clock.
+  const botDeps = botDepsFromEnv(config, { clock, readerClock: systemClock });
+  const notifierDeps = notifierDepsFromEnv(config, { clock, readerClock: systemClock });
   return {
     fetcher: createFetcherHandler(fetcherDepsFromEnv(config, { clock, ...(sources ? { sources } : {}) })),
     analyst: createAnalystHandler(analystDepsFromEnv(config, { clock })),

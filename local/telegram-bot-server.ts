@@ -4,13 +4,22 @@ import type { AddressInfo } from "node:net";
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
 import { GrammyError } from "grammy";
 import { telegramApi } from "../functions/adapters/telegram-api";
-import { type BotDeps, botContext, createBotHandler, MAX_UPDATE_BYTES } from "../functions/bot/handler";
-import { type BotOutcome, type BotReplier, handleUpdate } from "../functions/core/bot/bot";
+import {
+  answerUpdate,
+  type BotDeps,
+  botContext,
+  createBotHandler,
+  MAX_UPDATE_BYTES,
+} from "../functions/bot/handler";
+import type { BotOutcome, BotReplier } from "../functions/core/bot/bot";
 import { ALLOWED_UPDATES, UpdateSchema } from "../functions/core/bot/update";
 import type { OutgoingMessage } from "../functions/core/notify";
 import { fieldPath } from "../functions/core/validation";
+import { localContext } from "./lambda-context";
 
 export const WEBHOOK_PATH = "/telegram";
+/** The function name the bot's log lines carry, as the other local handlers carry theirs. */
+const BOT_FUNCTION = "bot";
 
 export interface BotWebhookServerOptions {
   deps: BotDeps;
@@ -125,7 +134,7 @@ export async function startBotWebhookServer(options: BotWebhookServerOptions): P
         telegram: recording(deps.telegram, replies),
         webhookSecret: async () => secret,
       });
-      const result = structured(await handler(event));
+      const result = structured(await handler(event, localContext(BOT_FUNCTION)));
       if (result.statusCode === 200 && result.body.length === 0) {
         response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ replies }));
         return;
@@ -237,7 +246,7 @@ export function startBotPoller(options: BotPollerOptions): BotPoller {
           continue;
         }
         try {
-          options.onOutcome?.(await handleUpdate(parsed.data, ctx));
+          options.onOutcome?.(await answerUpdate(parsed.data, ctx, localContext(BOT_FUNCTION)));
         } catch (error) {
           options.onError?.(error as Error);
         }

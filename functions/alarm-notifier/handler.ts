@@ -1,4 +1,4 @@
-import type { SNSEvent } from "aws-lambda";
+import type { Context, SNSEvent } from "aws-lambda";
 import { deliverAlarm } from "../core/alarm-delivery";
 import { parseAlarmStateChange } from "../core/alarms";
 import type { Messenger } from "../core/notify";
@@ -17,7 +17,9 @@ export interface AlarmNotifierDeps {
  * retries run and, after them, the function's dead-letter queue keeps the event.
  */
 export function createAlarmNotifierHandler(deps: AlarmNotifierDeps) {
-  return async (event: SNSEvent): Promise<void> => {
+  return async (event: SNSEvent, context?: Context): Promise<void> => {
+    // The logger is shared by a process's handlers: each names its own function in the lines.
+    if (context) logger.addContext(context);
     const retry: string[] = [];
     for (const record of event.Records ?? []) {
       const log = logger.createChild({ persistentKeys: { messageId: record.Sns?.MessageId } });

@@ -27,6 +27,8 @@ export interface BotDeps {
   /** The DLQs' depths and the alarms in ALARM, for /status. */
   health: BotContext["health"];
   clock: Clock;
+  /** The reader's clock, for the year in a time; defaults to `clock` (see BotContext). */
+  readerClock?: Clock;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -57,8 +59,10 @@ export function updateFromBody(event: LambdaFunctionURLEvent): TelegramUpdate {
 }
 
 function logOutcome(outcome: BotOutcome, updateId: number): void {
-  if (outcome.kind === "ignored") {
-    // The chat id is logged so an admin can find it and add it to the allowlist.
+  if (outcome.kind === "ignored" && outcome.reason === "stranger") {
+    // The chat id lets an admin add it to the allowlist; the message's text is not theirs to read.
+    logger.info("message from a chat not on the allowlist ignored", { updateId, chatId: outcome.chatId });
+  } else if (outcome.kind === "ignored") {
     logger.info("update ignored", { updateId, reason: outcome.reason, chatId: outcome.chatId });
   } else if (outcome.error) {
     logger.error("command failed", {
@@ -78,12 +82,28 @@ function logOutcome(outcome: BotOutcome, updateId: number): void {
 }
 
 /**
+ * Answers one update and logs what became of it, one line: the webhook and local long polling share
+ * this. `context` names the function in the log lines (the logger is shared by every handler of a process).
+ */
+export async function answerUpdate(
+  update: TelegramUpdate,
+  ctx: BotContext,
+  context?: Context,
+): Promise<BotOutcome> {
+  if (context) logger.addContext(context);
+  const outcome = await handleUpdate(update, ctx);
+  logOutcome(outcome, update.update_id);
+  return outcome;
+}
+
+/**
  * The bot webhook behind the Function URL: checks Telegram's secret token (401 on a mismatch), parses
  * the update, answers it, and returns 200 so Telegram moves on, even when the update was ignored.
  */
 export function createBotHandler(deps: BotDeps) {
   const ctx = botContext(deps);
-  return async (event: LambdaFunctionURLEvent, _context?: Context): Promise<LambdaFunctionURLResult> => {
+  return async (event: LambdaFunctionURLEvent, context?: Context): Promise<LambdaFunctionURLResult> => {
+    if (context) logger.addContext(context);
     if (event.requestContext?.http?.method !== "POST") return respond(405, "POST only");
     if (bodyBytes(event) > MAX_UPDATE_BYTES) {
       logger.warn("oversized webhook body refused", { bytes: bodyBytes(event) });
@@ -107,7 +127,7 @@ export function createBotHandler(deps: BotDeps) {
       return respond(400, error.message);
     }
     try {
-      logOutcome(await handleUpdate(update, ctx), update.update_id);
+      await answerUpdate(update, ctx);
     } catch (error) {
       // Telegram redelivers on non-2xx; a failing reply must not make it repeat the command.
       logger.error("update handling failed", { updateId: update.update_id, error: (error as Error).message });

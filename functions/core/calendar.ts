@@ -1,3 +1,6 @@
+import type { Signal } from "./signal";
+import { timeframeMs } from "./timeframes";
+
 /** The calendar day (YYYY-MM-DD) of `epochMs` in `timezone`: the key of the daily LLM budget. */
 export function localDay(epochMs: number, timezone: string): string {
   // en-CA formats dates as YYYY-MM-DD.
@@ -8,3 +11,43 @@ export function localDay(epochMs: number, timezone: string): string {
     day: "2-digit",
   }).format(new Date(epochMs));
 }
+
+const yearIn = (epochMs: number, timezone: string): string =>
+  new Intl.DateTimeFormat("en-GB", { timeZone: timezone, year: "numeric" }).format(new Date(epochMs));
+
+/**
+ * "Tue 5 Mar 15:00 CET": a time in the configured zone with the zone's short name. The year is added
+ * ("Mon 28 Mar 2016 13:00 CEST") when it is not the year of `now`, the reader's present: a replayed
+ * 2016 close must not read as this March.
+ */
+export function formatLocalTime(epochMs: number, timezone: string, now: number): string {
+  const withYear = yearIn(epochMs, timezone) !== yearIn(now, timezone);
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: timezone,
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    ...(withYear ? { year: "numeric" as const } : {}),
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZoneName: "short",
+  }).formatToParts(new Date(epochMs));
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  const date = [part("weekday"), part("day"), part("month"), ...(withYear ? [part("year")] : [])];
+  return `${date.join(" ")} ${part("hour")}:${part("minute")} ${part("timeZoneName")}`;
+}
+
+/**
+ * When a signal's candle closed (epoch ms): the moment the signal could exist, so the time a trader
+ * reads as the signal's. Every human view shows this; `history --json` keeps `candleTime`, the open.
+ */
+export const candleCloseMs = (signal: Pick<Signal, "candleTime" | "timeframe">): number =>
+  Date.parse(signal.candleTime) + timeframeMs(signal.timeframe);
+
+/** "close Sun 29 Nov 13:00 UTC": a signal's time, labelled, as every human view shows it. */
+export const formatSignalTime = (
+  signal: Pick<Signal, "candleTime" | "timeframe">,
+  timezone: string,
+  now: number,
+): string => `close ${formatLocalTime(candleCloseMs(signal), timezone, now)}`;

@@ -1,3 +1,4 @@
+import { plural } from "./plural";
 import type { DailySpend } from "./ports";
 import type { Timeframe } from "./timeframes";
 import { timeframeMs } from "./timeframes";
@@ -66,7 +67,7 @@ export function dlqCheck(queue: string, depth: number, listCommand: string): Che
   if (depth === 0) return ok(name, "empty");
   return fail(
     name,
-    `${depth} message${depth === 1 ? "" : "s"} waiting`,
+    `${plural(depth, "message")} waiting`,
     `see why with \`${listCommand}\`, then \`dlq redrive\``,
   );
 }
@@ -74,7 +75,7 @@ export function dlqCheck(queue: string, depth: number, listCommand: string): Che
 /** Today's LLM spend against the daily budget: WARN from 80%, FAIL at the budget (closes then abstain). */
 export function spendCheck(spend: DailySpend, budgetUsd: number): Check {
   const name = "LLM spend today";
-  const detail = `$${spend.costUsd.toFixed(4)} of $${budgetUsd.toFixed(2)} (${spend.calls} calls, ${spend.day})`;
+  const detail = `$${spend.costUsd.toFixed(4)} of $${budgetUsd.toFixed(2)} (${plural(spend.calls, "call")}, ${spend.day})`;
   if (spend.costUsd >= budgetUsd)
     return fail(
       name,
@@ -113,7 +114,11 @@ export function webhookCheck(info: WebhookInfo, expectedUrl: string, now: number
       "read the bot function's logs",
     );
   if (info.pending_update_count > PENDING_WARN)
-    return warn(name, `${info.pending_update_count} updates pending`, "read the bot function's logs");
+    return warn(
+      name,
+      `${plural(info.pending_update_count, "update")} pending`,
+      "read the bot function's logs",
+    );
   return ok(name, `set, ${info.pending_update_count} pending`);
 }
 
@@ -123,7 +128,7 @@ export function alarmsCheck(alarms: Array<{ name: string; state: string }>): Che
   const firing = alarms.filter((alarm) => alarm.state === "ALARM").map((alarm) => alarm.name);
   if (firing.length > 0)
     return fail(name, `in ALARM: ${firing.join(", ")}`, "each alarm's description says what to check");
-  return ok(name, `${alarms.length} alarms, none in ALARM`);
+  return ok(name, `${plural(alarms.length, "alarm")}, none in ALARM`);
 }
 
 /** The report: one line per check, each FAIL and WARN with its fix indented under it. */
@@ -138,9 +143,9 @@ export function renderChecks(checks: readonly Check[]): string {
   lines.push(
     "",
     failed
-      ? `${failed} failed, ${warned} warnings`
+      ? `${failed} failed, ${plural(warned, "warning")}`
       : warned
-        ? `all passed, ${warned} warnings`
+        ? `all passed, ${plural(warned, "warning")}`
         : "all passed",
   );
   return lines.join("\n");

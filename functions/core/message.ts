@@ -1,5 +1,5 @@
+import { formatSignalTime } from "./calendar";
 import type { Signal } from "./signal";
-import { timeframeMs } from "./timeframes";
 
 /** Telegram's limits: a message's text, and a photo's caption. */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -20,22 +20,6 @@ export const htmlToPlain = (html: string): string =>
 /** Cuts `text` to `max` characters with an ellipsis; applied before escaping, so no entity is split. */
 export const truncate = (text: string, max: number): string =>
   text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
-
-/** "Tue 5 Mar 15:00 CET": a time in the configured zone, with the zone's short name. */
-export function formatLocalTime(epochMs: number, timezone: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    timeZone: timezone,
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZoneName: "short",
-  })
-    .format(new Date(epochMs))
-    .replace(",", "");
-}
 
 /** Prices keep cents above 1000, four decimals above 1, six significant digits below. */
 export function formatPrice(price: number): string {
@@ -90,6 +74,8 @@ export function mainIndicators(indicators: Signal["indicators"], count: number):
 
 export interface AlertMessageOptions {
   timezone: string;
+  /** The reader's present (epoch ms): a close in another year shows its year. */
+  now: number;
   /** TELEGRAM_TEXT_LIMIT for a message, TELEGRAM_CAPTION_LIMIT for a chart's caption. */
   limit?: number;
 }
@@ -102,14 +88,17 @@ const DETAIL_LEVELS = [
   { reasons: 1, indicators: 0, fieldMax: 40 },
 ] as const;
 
-function renderAlert(signal: Signal, timezone: string, level: (typeof DETAIL_LEVELS)[number]): string {
+function renderAlert(
+  signal: Signal,
+  options: AlertMessageOptions,
+  level: (typeof DETAIL_LEVELS)[number],
+): string {
   const field = (text: string) => escapeHtml(truncate(text, level.fieldMax));
-  const closeTime = Date.parse(signal.candleTime) + timeframeMs(signal.timeframe);
   const confidence =
     signal.confidence === undefined ? "" : ` · confidence ${formatConfidence(signal.confidence)}`;
   const lines = [
     `${ACTION_MARK[signal.action]} <b>${signal.action} ${field(signal.symbol)}</b>${confidence}`,
-    `Price <b>${formatPrice(signal.price)}</b> · ${signal.timeframe} candle closed ${formatLocalTime(closeTime, timezone)}`,
+    `Price <b>${formatPrice(signal.price)}</b> · ${signal.timeframe} candle · ${formatSignalTime(signal, options.timezone, options.now)}`,
   ];
   const reasons = signal.reasons.slice(0, level.reasons).map((reason) => `• ${field(reason)}`);
   if (reasons.length > 0) lines.push("", ...reasons);
@@ -117,7 +106,8 @@ function renderAlert(signal: Signal, timezone: string, level: (typeof DETAIL_LEV
     ([name, value]) => `${field(name)} ${formatNumber(value)}`,
   );
   if (indicators.length > 0) lines.push("", `<i>${indicators.join(" · ")}</i>`);
-  const horizon = signal.horizon ? ` · horizon ${field(signal.horizon)}` : "";
+  // The verdict's horizon ("hours", "days", "weeks") is how long the call is meant to hold.
+  const horizon = signal.horizon ? ` · meant to hold for ${field(signal.horizon)}` : "";
   lines.push(`Analyst: ${field(analystLabel(signal))}${horizon}`);
   return lines.join("\n");
 }
@@ -131,7 +121,7 @@ export function alertMessage(signal: Signal, options: AlertMessageOptions): stri
   const limit = options.limit ?? TELEGRAM_TEXT_LIMIT;
   let text = "";
   for (const level of DETAIL_LEVELS) {
-    text = renderAlert(signal, options.timezone, level);
+    text = renderAlert(signal, options, level);
     if (text.length <= limit) return text;
   }
   return fitPlain(text, limit);

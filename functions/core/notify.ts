@@ -98,6 +98,11 @@ export interface NotifyDeps {
   messenger: Messenger;
   chartRenderer?: ChartRenderer;
   clock: Clock;
+  /**
+   * The reader's clock, for the year shown in the alert's time; defaults to `clock`. Locally `clock`
+   * follows a replay's candles, so a 2016 close would read as this year's.
+   */
+  readerClock?: Clock;
   sleep(ms: number): Promise<void>;
 }
 
@@ -172,6 +177,7 @@ export async function notifySignal(
 
   if (pending.length > 0) {
     const rendered = await renderChart(signal, deps.chartRenderer);
+    const view = { timezone: deps.config.timezone, now: (deps.readerClock ?? deps.clock).now() };
     result.chart = rendered.chart;
     result.chartError = rendered.chartError;
     const base = {
@@ -181,9 +187,9 @@ export async function notifySignal(
       ...(rendered.png
         ? {
             photo: rendered.png,
-            text: alertMessage(signal, { timezone: deps.config.timezone, limit: TELEGRAM_CAPTION_LIMIT }),
+            text: alertMessage(signal, { ...view, limit: TELEGRAM_CAPTION_LIMIT }),
           }
-        : { text: alertMessage(signal, { timezone: deps.config.timezone, limit: TELEGRAM_TEXT_LIMIT }) }),
+        : { text: alertMessage(signal, { ...view, limit: TELEGRAM_TEXT_LIMIT }) }),
     };
     for (const chatId of pending) {
       const sent = await deliver(deps.messenger, { ...base, chatId }, { sleep: deps.sleep, budget });

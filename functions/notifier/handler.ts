@@ -30,6 +30,8 @@ export interface NotifierDeps {
   /** Absent: alerts go as text only. */
   chartRenderer?: ChartRenderer;
   clock: Clock;
+  /** The reader's clock for the year in an alert's time; defaults to `clock` (see NotifyDeps). */
+  readerClock?: Clock;
   sleep: (ms: number) => Promise<void>;
   /** Every alert goes to these chats: config.telegram.chatIds plus TELEGRAM_CHAT_ID. */
   chatIds: string[];
@@ -82,6 +84,7 @@ const publishMetrics = () => {
  */
 export function createNotifierHandler(deps: NotifierDeps) {
   return async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
+    if (context) logger.addContext(context);
     const budget = waitBudget(context);
     const records = event.Records ?? [];
     for (const [index, record] of records.entries()) {
@@ -160,6 +163,7 @@ function reportSweep(result: SweepResult): OutboxSweepResponse {
 /** The outbox sweep: alerts stored with no notifiedAt, older than the stream's own delivery. */
 export function createOutboxSweepHandler(deps: NotifierDeps) {
   return async (event: OutboxSweepEvent, context?: Context): Promise<OutboxSweepResponse> => {
+    if (context) logger.addContext(context);
     const { sweepAfterMinutes } = parseOrThrow(OutboxSweepEventSchema, event, "outbox sweep event");
     const result = await sweepOutbox(
       deps.chatIds,

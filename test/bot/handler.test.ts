@@ -198,7 +198,7 @@ describe("bot handler", () => {
     const text = String(fake.callsOf("sendMessage")[0]?.payload.text);
     expect(text).toContain("Analysis DLQ: 2 messages");
     expect(text).toContain("LLM spend today (2024-03-05): $0.0200 of $0.5000 (4%) · 1 call");
-    expect(text).toContain("BTC-USD: last tick Tue 5 Mar 15:00 UTC · HOLD (indicator gate)");
+    expect(text).toContain("BTC-USD: last close Tue 5 Mar 15:00 UTC · HOLD (indicator gate)");
   });
 });
 

@@ -2,7 +2,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { createTerminalMessenger } from "../../functions/adapters/terminal-messenger";
 import { botDepsFromEnv } from "../../functions/bot/wiring";
 import { parseConfig } from "../../functions/core/config";
+import { logger } from "../../functions/runtime/logger";
+import { localContext } from "../../local/lambda-context";
 import { startBotPoller, startBotWebhookServer } from "../../local/telegram-bot-server";
+import { captureLogs } from "../support/capture-logs";
 import { startTestTable } from "../support/emulators";
 import { BOT_API_ERRORS, botApiError, type FakeBotApi, startFakeBotApi } from "../support/fake-bot-api";
 import { ALLOWED_CHAT, messageUpdate, STRANGER_CHAT, sampleSignal } from "../support/telegram-fixtures";
@@ -79,6 +82,63 @@ describe("local bot webhook server", () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe("the bot's log lines, locally", () => {
+  const STRANGER_TEXT = "/history BTC-USD my secret words";
+  const strangerLines = (lines: Array<Record<string, unknown>>) =>
+    lines.filter((line) => line.message === "message from a chat not on the allowlist ignored");
+
+  it("log a stranger's message over the webhook as one INFO line, with the chat id and the bot's own name", async () => {
+    vi.stubEnv("TELEGRAM_WEBHOOK_SECRET", "local-secret");
+    // The local runtime has run the analyst in this process, and the logger is shared.
+    logger.addContext(localContext("analyst"));
+    const deps = botDepsFromEnv(config, {
+      store: table.store,
+      telegram: createTerminalMessenger({ write: () => {} }),
+    });
+    const server = await startBotWebhookServer({ deps, port: 0 });
+    try {
+      const { lines } = await captureLogs(
+        () => post(server.url, messageUpdate(STRANGER_TEXT, STRANGER_CHAT), server.secret),
+        "INFO",
+      );
+      expect(strangerLines(lines)).toEqual([
+        expect.objectContaining({ level: "INFO", chatId: String(STRANGER_CHAT), function_name: "bot" }),
+      ]);
+      expect(JSON.stringify(lines)).not.toContain("secret words");
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("log a stranger's message over long polling too", async () => {
+    vi.stubEnv("TELEGRAM_API_ROOT", fake.apiRoot);
+    logger.addContext(localContext("analyst"));
+    fake.queueUpdates([messageUpdate(STRANGER_TEXT, STRANGER_CHAT)]);
+    const outcomes: unknown[] = [];
+    const { lines } = await captureLogs(async () => {
+      const poller = startBotPoller({
+        deps: botDepsFromEnv(config, { store: table.store }),
+        token: fake.token,
+        pollSeconds: 0,
+        onOutcome: (outcome) => outcomes.push(outcome),
+      });
+      try {
+        await vi.waitFor(() => expect(outcomes).toHaveLength(1), { timeout: 5000 });
+        // The next poll is in the fake's hands before stopping, so no poll in flight takes a later test's update.
+        await vi.waitFor(() => expect(fake.callsOf("getUpdates").length).toBeGreaterThan(1), {
+          timeout: 5000,
+        });
+      } finally {
+        await poller.stop();
+      }
+    }, "INFO");
+    expect(strangerLines(lines)).toEqual([
+      expect.objectContaining({ chatId: String(STRANGER_CHAT), function_name: "bot" }),
+    ]);
+    expect(fake.callsOf("sendMessage")).toHaveLength(0);
   });
 });
 

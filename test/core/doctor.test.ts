@@ -100,4 +100,11 @@ describe("doctor checks", () => {
     ]);
     expect(hasFailure(checks)).toBe(true);
   });
+
+  it("says one as one: 1 message, 1 call, 1 warning", () => {
+    expect(dlqCheck("analysis", 1, "x").detail).toBe("1 message waiting");
+    expect(spendCheck({ ...spend(0.1), calls: 1 }, 0.5).detail).toContain("(1 call, ");
+    const warned = renderChecks([alarmsCheck([])]);
+    expect(warned.split("\n").at(-1)).toBe("all passed, 1 warning");
+  });
 });

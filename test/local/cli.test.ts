@@ -50,10 +50,22 @@ describe("the CLI: npm start, then npm run history", () => {
   it("prints a table, and limits the window with --since", async () => {
     const table = await npm("history", "--", "BTC-USD", "--since", "6h", "--data-dir", dataDir);
     expect(table.code).toBe(0);
-    const rows = table.stdout.split("\n").filter((line) => /^\d{4}-\d\d-\d\d \d\d:\d\d /.test(line));
+    const rows = table.stdout
+      .split("\n")
+      .filter((line) => /^[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2}( \d{4})? \d\d:\d\d UTC /.test(line));
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.length).toBeLessThanOrEqual(6);
-    expect(table.stdout).toMatch(/^time \(UTC\)\s+action/m);
+    expect(table.stdout).toMatch(/^close \(UTC\)\s+action/m);
+    expect(table.stdout).toMatch(new RegExp(`^${rows.length} signals?, \\d+ alerts? \\(1h\\)`, "m"));
+  });
+
+  it("prints CSV with --csv: a header, then one row per signal", async () => {
+    const csv = await npm("history", "--", "BTC-USD", "--csv", "--limit", "3", "--data-dir", dataDir);
+    expect(csv.code).toBe(0);
+    const lines = csv.stdout.split("\r\n");
+    expect(lines[0]).toMatch(/^symbol,timeframe,candleTime,closeTime,action,/);
+    expect(lines.slice(1, -1)).toHaveLength(3);
+    expect(lines.at(-1)).toBe("");
   });
 });
 

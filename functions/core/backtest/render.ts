@@ -1,3 +1,5 @@
+import { csvText } from "../csv";
+import { plural } from "../plural";
 import { isoTime, type Signal } from "../signal";
 import { formatRate, formatReturn } from "../track-record/rates";
 import type { EquityFigures } from "./metrics";
@@ -38,7 +40,7 @@ export function renderBacktest(report: BacktestReport): string {
   const random = report.baselines.random;
   const lines = [
     `Backtest ${report.symbol} ${report.timeframe}, ${report.period.from.slice(0, 16)} to ${report.period.to.slice(0, 16)} UTC`,
-    `  ${report.closes} closes, ${report.gatePasses} gate passes, ${run.alerts} alerts; fills at the next candle's open, fee ${report.fees.bpsPerSide} bps per side, ${report.short ? "long/short" : "long/flat"}`,
+    `  ${plural(report.closes, "close")}, ${plural(report.gatePasses, "gate pass", "gate passes")}, ${plural(run.alerts, "alert")}; fills at the next candle's open, fee ${report.fees.bpsPerSide} bps per side, ${report.short ? "long/short" : "long/flat"}`,
     `  analyst ${run.analyst}${run.model ? ` (${run.model}, ${run.promptVersion})` : ""}: BUY ${a.BUY}, SELL ${a.SELL}, HOLD ${a.HOLD}, ABSTAIN ${a.ABSTAIN}${abstains ? ` (${abstains})` : ""}`,
     ...(run.analyst === "llm" ? [llmLine(run.llm)] : []),
     "",
@@ -61,16 +63,12 @@ export function renderBacktest(report: BacktestReport): string {
       );
   } else lines.push("  random direction: no alerts to compare");
   const rules = report.baselines.rules;
-  if (rules) lines.push(`  rules analyst on the same closes (${rules.alerts} alerts):`, ...runLines(rules));
+  if (rules)
+    lines.push(`  rules analyst on the same closes (${plural(rules.alerts, "alert")}):`, ...runLines(rules));
   return lines.join("\n");
 }
 
-const csvCell = (value: string | number) => {
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
-const csv = (header: string[], rows: Array<Array<string | number>>) =>
-  `${[header, ...rows].map((row) => row.map(csvCell).join(",")).join("\n")}\n`;
+const csv = (header: string[], rows: Array<Array<string | number>>) => csvText(header, rows, "\n");
 
 export const tradesCsv = (trades: readonly Trade[]): string =>
   csv(

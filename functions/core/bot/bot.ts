@@ -1,6 +1,5 @@
-import { localDay } from "../calendar";
+import { formatLocalTime, localDay } from "../calendar";
 import type { Config } from "../config";
-import { formatLocalTime } from "../message";
 import { deliver, type Messenger, type SendOutcome } from "../notify";
 import type { Clock, Mutes, SignalReader, SpendLedger } from "../ports";
 import { parseDuration } from "../timeframes";
@@ -47,6 +46,11 @@ export interface BotContext {
   /** The dead-letter queues' depths and the alarms in ALARM, for /status; never throws. */
   health: () => Promise<PipelineHealth>;
   clock: Clock;
+  /**
+   * The reader's clock, for the year shown in a time; defaults to `clock`. Locally `clock` follows a
+   * replay's candles, so a 2016 close would read as this year's.
+   */
+  readerClock?: Clock;
   /** Waits out a short 429 while answering; absent means a 429 ends the reply. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -86,20 +90,21 @@ async function reply(ctx: BotContext, chatId: string, html: string): Promise<Sen
 async function runCommand(command: BotCommand, chatId: string, ctx: BotContext): Promise<string> {
   const { config, store } = ctx;
   const now = ctx.clock.now();
+  const view = { timezone: config.timezone, now: (ctx.readerClock ?? ctx.clock).now() };
   switch (command.name) {
     case "start":
       return startReply(chatId, ctx.allowlist.has(chatId));
     case "help":
       return helpReply();
     case "last":
-      return lastAlertsReply(await store.latestAlerts(command.count), config.timezone);
+      return lastAlertsReply(await store.latestAlerts(command.count), view);
     case "history": {
       const range =
         command.sinceMs === undefined
           ? { limit: command.count }
           : { limit: command.count, since: now - command.sinceMs };
       const signals = await store.history(command.symbol, config.timeframe, range);
-      return historyReply(command.symbol, config.timeframe, signals, command, config.timezone);
+      return historyReply(command.symbol, config.timeframe, signals, command, view);
     }
     case "stats": {
       const symbols = command.symbol ? [command.symbol] : config.watchlist.map((entry) => entry.symbol);
@@ -123,12 +128,12 @@ async function runCommand(command: BotCommand, chatId: string, ctx: BotContext):
           })),
         ),
       ]);
-      return statusReply(config, { now, latest, health, spend, mutes });
+      return statusReply(config, { now, readerNow: view.now, latest, health, spend, mutes });
     }
     case "mute": {
       const until = now + command.durationMs;
       await store.mute(command.symbol, until);
-      return mutedReply(command.symbol, until, config.timezone);
+      return mutedReply(command.symbol, until, view);
     }
     case "unmute": {
       const wasMuted = (await store.mutes(now)).has(command.symbol);
@@ -136,7 +141,7 @@ async function runCommand(command: BotCommand, chatId: string, ctx: BotContext):
       return unmutedReply(command.symbol, wasMuted);
     }
     case "watchlist":
-      return watchlistReply(config, await store.mutes(now));
+      return watchlistReply(config, await store.mutes(now), view.now);
     case "usage":
       return usageReply(command.problem);
     case "unknown":
@@ -168,7 +173,10 @@ async function runButton(action: CallbackAction, chatId: string, ctx: BotContext
   if (action.kind === "mute") {
     const until = ctx.clock.now() + parseDuration(action.duration);
     await ctx.store.mute(action.symbol, until);
-    return { toast: `${action.symbol} muted until ${formatLocalTime(until, ctx.config.timezone)}` };
+    const readerNow = (ctx.readerClock ?? ctx.clock).now();
+    return {
+      toast: `${action.symbol} muted until ${formatLocalTime(until, ctx.config.timezone, readerNow)}`,
+    };
   }
   const history: BotCommand = { name: "history", symbol: action.symbol, count: LIMITS.history.default };
   return { toast: undefined, html: await runCommand(history, chatId, ctx) };

@@ -1,3 +1,4 @@
+import { candleCloseMs, formatLocalTime, formatSignalTime } from "../calendar";
 import type { Config } from "../config";
 import {
   ACTION_MARK,
@@ -5,10 +6,10 @@ import {
   escapeHtml,
   fitLines,
   formatConfidence,
-  formatLocalTime,
   formatPrice,
   truncate,
 } from "../message";
+import { plural } from "../plural";
 import type { DailySpend } from "../ports";
 import type { Signal } from "../signal";
 import { timeframeMs } from "../timeframes";
@@ -18,16 +19,19 @@ import { BOT_COMMANDS } from "./commands";
 
 /** The bot's answers as Telegram HTML; every value from outside is escaped, every answer fits 4096. */
 
-const closeTime = (signal: Pick<Signal, "candleTime" | "timeframe">) =>
-  Date.parse(signal.candleTime) + timeframeMs(signal.timeframe);
+/** How times are shown: in the configured zone, with the year when it is not the reader's (`now`). */
+export interface TimeView {
+  timezone: string;
+  now: number;
+}
 
 /** One signal on one line: mark, action, symbol, price, confidence, candle close, analyst, first reason. */
-export function signalLine(signal: Signal, timezone: string, options: { showSymbol?: boolean } = {}): string {
+export function signalLine(signal: Signal, view: TimeView, options: { showSymbol?: boolean } = {}): string {
   const parts = [
     `${ACTION_MARK[signal.action]} <b>${signal.action}</b>${options.showSymbol === false ? "" : ` ${escapeHtml(signal.symbol)}`}`,
     formatPrice(signal.price),
     ...(signal.confidence === undefined ? [] : [formatConfidence(signal.confidence)]),
-    formatLocalTime(closeTime(signal), timezone),
+    formatSignalTime(signal, view.timezone, view.now),
     escapeHtml(truncate(analystLabel(signal), 40)),
   ];
   const reason = signal.reasons[0];
@@ -65,30 +69,33 @@ export function historyReply(
   timeframe: string,
   signals: Signal[],
   scope: { count: number; window?: string },
-  timezone: string,
+  view: TimeView,
 ): string {
   const what = scope.window ? `last ${escapeHtml(scope.window)}` : `last ${scope.count}`;
   if (signals.length === 0)
     return `No signals stored for <b>${escapeHtml(symbol)}</b> ${escapeHtml(timeframe)} (${what}).`;
-  const header = `<b>${escapeHtml(symbol)} ${escapeHtml(timeframe)}</b> · ${what}, newest first (${escapeHtml(timezone)})`;
-  return fitLines([header, ...signals.map((s) => signalLine(s, timezone, { showSymbol: false }))]);
+  const header = `<b>${escapeHtml(symbol)} ${escapeHtml(timeframe)}</b> · ${what}, newest first (${escapeHtml(view.timezone)})`;
+  return fitLines([header, ...signals.map((s) => signalLine(s, view, { showSymbol: false }))]);
 }
 
-export function lastAlertsReply(alerts: Signal[], timezone: string): string {
+export function lastAlertsReply(alerts: Signal[], view: TimeView): string {
   if (alerts.length === 0) return "No alerts yet.";
   return fitLines([
-    `<b>Latest alerts</b>, newest first (${escapeHtml(timezone)})`,
-    ...alerts.map((s) => signalLine(s, timezone)),
+    `<b>Latest alerts</b>, newest first (${escapeHtml(view.timezone)})`,
+    ...alerts.map((s) => signalLine(s, view)),
   ]);
 }
 
-const muteLines = (mutes: Map<string, number>, timezone: string) =>
+const muteLines = (mutes: Map<string, number>, view: TimeView) =>
   [...mutes].map(
-    ([symbol, until]) => `🔕 ${escapeHtml(symbol)} muted until ${formatLocalTime(until, timezone)}`,
+    ([symbol, until]) =>
+      `🔕 ${escapeHtml(symbol)} muted until ${formatLocalTime(until, view.timezone, view.now)}`,
   );
 
 export interface StatusFacts {
   now: number;
+  /** The reader's present, for the year in a time (see BotContext.readerClock). */
+  readerNow: number;
   latest: { symbol: string; signal?: Signal }[];
   health: PipelineHealth;
   spend: DailySpend;
@@ -101,16 +108,17 @@ const usd = (value: number) => `$${value < 1 ? value.toFixed(4) : value.toFixed(
 
 export function statusReply(config: Config, facts: StatusFacts): string {
   const tz = config.timezone;
+  const view = { timezone: tz, now: facts.readerNow };
   const staleAfterMs = 2 * timeframeMs(config.timeframe);
   const ticks = facts.latest.map(({ symbol, signal }) => {
     if (!signal) return `${escapeHtml(symbol)}: no signal stored yet`;
-    const stale = facts.now - closeTime(signal) > staleAfterMs ? " ⚠️ stale" : "";
-    return `${escapeHtml(symbol)}: last tick ${formatLocalTime(closeTime(signal), tz)} · ${signal.action} (${escapeHtml(truncate(analystLabel(signal), 40))})${stale}`;
+    const stale = facts.now - candleCloseMs(signal) > staleAfterMs ? " ⚠️ stale" : "";
+    return `${escapeHtml(symbol)}: last ${formatSignalTime(signal, tz, view.now)} · ${signal.action} (${escapeHtml(truncate(analystLabel(signal), 40))})${stale}`;
   });
   const dlqs = facts.health.deadLetters.map(({ queue, depth }) =>
     depth === undefined
       ? `${capitalise(queue)} DLQ: unknown`
-      : `${capitalise(queue)} DLQ: ${depth} message${depth === 1 ? "" : "s"}${depth > 0 ? " ⚠️" : ""}`,
+      : `${capitalise(queue)} DLQ: ${plural(depth, "message")}${depth > 0 ? " ⚠️" : ""}`,
   );
   const firing = facts.health.firingAlarms;
   const alarms =
@@ -120,31 +128,31 @@ export function statusReply(config: Config, facts: StatusFacts): string {
   const budget = config.analyst.dailyBudgetUsd;
   const share = budget > 0 ? ` (${Math.round((facts.spend.costUsd / budget) * 100)}%)` : "";
   return fitLines([
-    `<b>Status</b> · ${formatLocalTime(facts.now, tz)}`,
+    `<b>Status</b> · ${formatLocalTime(facts.now, tz, view.now)}`,
     ...ticks,
     ...dlqs,
     ...alarms,
-    `LLM spend today (${facts.spend.day}): ${usd(facts.spend.costUsd)} of ${usd(budget)}${share} · ${facts.spend.calls} call${facts.spend.calls === 1 ? "" : "s"}`,
-    ...muteLines(facts.mutes, tz),
+    `LLM spend today (${facts.spend.day}): ${usd(facts.spend.costUsd)} of ${usd(budget)}${share} · ${plural(facts.spend.calls, "call")}`,
+    ...muteLines(facts.mutes, view),
   ]);
 }
 
-export function watchlistReply(config: Config, mutes: Map<string, number>): string {
+export function watchlistReply(config: Config, mutes: Map<string, number>, now: number): string {
   const { alerts } = config;
   const quiet = alerts.quietHours ? `${alerts.quietHours.from}–${alerts.quietHours.to}` : "none";
   return fitLines([
     `<b>Watchlist</b> · ${escapeHtml(config.timeframe)} candles`,
     ...config.watchlist.map(({ symbol }) => {
       const until = mutes.get(symbol);
-      return `• ${escapeHtml(symbol)}${until ? ` 🔕 until ${formatLocalTime(until, config.timezone)}` : ""}`;
+      return `• ${escapeHtml(symbol)}${until ? ` 🔕 until ${formatLocalTime(until, config.timezone, now)}` : ""}`;
     }),
     "",
     `Alerts: confidence ≥ ${formatConfidence(alerts.minConfidence)}, cooldown ${alerts.cooldownMinutes} min, quiet hours ${quiet} (${escapeHtml(config.timezone)})`,
   ]);
 }
 
-export const mutedReply = (symbol: string, until: number, timezone: string) =>
-  `🔕 ${escapeHtml(symbol)} muted until ${formatLocalTime(until, timezone)}. /unmute ${escapeHtml(symbol)} to resume.`;
+export const mutedReply = (symbol: string, until: number, view: TimeView) =>
+  `🔕 ${escapeHtml(symbol)} muted until ${formatLocalTime(until, view.timezone, view.now)}. /unmute ${escapeHtml(symbol)} to resume.`;
 
 export const unmutedReply = (symbol: string, wasMuted: boolean) =>
   wasMuted ? `🔔 ${escapeHtml(symbol)} alerts resumed.` : `${escapeHtml(symbol)} was not muted.`;

@@ -1,3 +1,4 @@
+import { plural } from "../plural";
 import { formatRate, formatReturn, MIN_SCORED } from "./rates";
 import type { BuyAndHold, StatsGroup, TrackRecord } from "./stats";
 
@@ -11,7 +12,7 @@ export interface StatsScope {
 
 /** Up to four symbols by name, more by their number. */
 export const scopeLine = (scope: StatsScope) =>
-  `${scope.symbols.length > 4 ? `${scope.symbols.length} symbols` : scope.symbols.join(", ")} · ${scope.timeframe}${scope.window ? ` · last ${scope.window}` : ""}`;
+  `${scope.symbols.length > 4 ? `${plural(scope.symbols.length, "symbol")}` : scope.symbols.join(", ")} · ${scope.timeframe}${scope.window ? ` · last ${scope.window}` : ""}`;
 
 export const reasonsText = (reasons: Record<string, number>) =>
   Object.entries(reasons)
@@ -90,7 +91,7 @@ export function statsTable(record: TrackRecord, scope: StatsScope): string {
     );
   }
   lines.push(
-    `${record.signals} signals read, ${record.gateHolds} of them HOLDs from the indicator gate (no analyst asked, not scored).`,
+    `${plural(record.signals, "signal")} read, ${record.gateHolds} of them HOLDs from the indicator gate (no analyst asked, not scored).`,
     HIT_NOTE,
   );
   return lines.join("\n");

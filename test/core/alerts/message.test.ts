@@ -12,17 +12,20 @@ import {
 } from "../../../functions/core/message";
 import { sampleSignal } from "../../support/telegram-fixtures";
 
+/** The readers' present in these tests: the sample signal's own year. */
+const NOW_2024 = Date.parse("2024-06-01T00:00:00Z");
+
 const tagsBalanced = (html: string) =>
   ["b", "i", "code"].every((tag) => html.split(`<${tag}>`).length === html.split(`</${tag}>`).length);
 
 describe("alert message", () => {
   it("shows symbol, action, confidence, price, the main reasons, indicators, analyst and local time", () => {
-    const html = alertMessage(sampleSignal(), { timezone: "Europe/Berlin" });
+    const html = alertMessage(sampleSignal(), { timezone: "Europe/Berlin", now: NOW_2024 });
     expect(html).toContain("<b>BUY BTC-USD</b>");
     expect(html).toContain("confidence 82%");
     expect(html).toContain("Price <b>63,412.50</b>");
     // The 13:00 UTC candle of 1h closes at 14:00 UTC = 15:00 in Berlin (CET).
-    expect(html).toContain("1h candle closed Tue 5 Mar 15:00 CET");
+    expect(html).toContain("1h candle · close Tue 5 Mar 15:00 CET");
     expect(html).toContain("• RSI(14) back above 30 after an oversold dip");
     expect(html).toContain("• Volume 2.1σ above average");
     expect(html).toMatch(/<i>rsi14 31\.2 · macdHistogram 12\.37 · bbPercentB 0\.04 · volumeZ 2\.1<\/i>/);
@@ -37,16 +40,32 @@ describe("alert message", () => {
         promptVersion: undefined,
         candleTime: "2024-07-01T12:00:00.000Z",
       }),
-      { timezone: "America/New_York" },
+      { timezone: "America/New_York", now: NOW_2024 },
     );
     expect(html).toContain("Analyst: rules analyst");
     expect(html).toContain("Mon 1 Jul 09:00"); // 13:00 UTC close, EDT
   });
 
+  it("dates a close from another year with its year, in the configured zone", () => {
+    // A 2016 replay read in 2026: the 10:00 UTC candle of 1h closes at 11:00 UTC, 13:00 in Berlin (CEST).
+    const replayed = sampleSignal({ candleTime: "2016-03-28T10:00:00.000Z" });
+    const html = alertMessage(replayed, {
+      timezone: "Europe/Berlin",
+      now: Date.parse("2026-12-02T12:00:00Z"),
+    });
+    expect(html).toContain("1h candle · close Mon 28 Mar 2016 13:00 CEST");
+  });
+
+  it("says what the verdict's horizon means: how long the call is meant to hold", () => {
+    const html = alertMessage(sampleSignal({ horizon: "days" }), { timezone: "UTC", now: NOW_2024 });
+    expect(html).toContain("Analyst: gpt-4o-mini (prompt v1) · meant to hold for days");
+    expect(html).not.toContain("horizon days");
+  });
+
   it("escapes everything that comes from the analysis", () => {
     const html = alertMessage(
       sampleSignal({ reasons: ["price <ma50> & falling", 'said "sell"'], model: "gpt<x>" }),
-      { timezone: "UTC" },
+      { timezone: "UTC", now: NOW_2024 },
     );
     expect(html).toContain("price &lt;ma50&gt; &amp; falling");
     expect(html).toContain("said &quot;sell&quot;");
@@ -58,6 +77,7 @@ describe("alert message", () => {
   it("keeps only the three main reasons", () => {
     const html = alertMessage(sampleSignal({ reasons: ["one", "two", "three", "four", "five"] }), {
       timezone: "UTC",
+      now: NOW_2024,
     });
     expect(html).toContain("• three");
     expect(html).not.toContain("• four");
@@ -70,8 +90,8 @@ describe("alert message", () => {
       horizon: "h".repeat(5000),
       indicators: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`${"x".repeat(300)}${i}`, i])),
     });
-    const text = alertMessage(huge, { timezone: "UTC", limit: TELEGRAM_TEXT_LIMIT });
-    const caption = alertMessage(huge, { timezone: "UTC", limit: TELEGRAM_CAPTION_LIMIT });
+    const text = alertMessage(huge, { timezone: "UTC", now: NOW_2024, limit: TELEGRAM_TEXT_LIMIT });
+    const caption = alertMessage(huge, { timezone: "UTC", now: NOW_2024, limit: TELEGRAM_CAPTION_LIMIT });
     expect(text.length).toBeLessThanOrEqual(4096);
     expect(caption.length).toBeLessThanOrEqual(1024);
     for (const html of [text, caption]) {

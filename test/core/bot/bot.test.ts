@@ -146,7 +146,7 @@ describe("bot commands", () => {
       .filter((l) => l.includes("<b>BUY</b>") || l.includes("<b>SELL</b>") || l.includes("HOLD"));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toContain("<b>BUY</b>");
-    expect(lines[0]).toContain("Tue 5 Mar 14:00 CET"); // 12:00 UTC candle closes 13:00 UTC
+    expect(lines[0]).toContain("close Tue 5 Mar 14:00 CET"); // 12:00 UTC candle closes 13:00 UTC
     expect(lines[1]).toContain("<b>SELL</b>");
     expect(text).toContain("RSI &lt;70&gt; &amp; falling");
     expect(text).not.toContain("3,400");
@@ -175,6 +175,17 @@ describe("bot commands", () => {
     expect(text).not.toContain("HOLD");
   });
 
+  it("/last and /history label the time as the candle's close, and show the year of a close from another year", async () => {
+    const { store, telegram, ctx, send } = setup();
+    // A 2016 replay read in 2026: the bot's clock follows the replay, the reader's is the wall clock.
+    ctx.clock = { now: () => Date.parse("2016-03-29T00:00:00Z") };
+    ctx.readerClock = { now: () => Date.parse("2026-12-02T12:00:00Z") };
+    store.signals.push(sampleSignal({ candleTime: "2016-03-28T10:00:00.000Z" }));
+    await send(messageUpdate("/last"));
+    await send(messageUpdate("/history BTC-USD"));
+    for (const text of telegram.texts) expect(text).toContain("close Mon 28 Mar 2016 13:00 CEST");
+  });
+
   it("/status shows the last tick per watched symbol, each DLQ's depth, the alarms and today's LLM spend against the budget", async () => {
     const { store, telegram, send } = setup({
       health: {
@@ -196,7 +207,7 @@ describe("bot commands", () => {
     });
     await send(messageUpdate("/status"));
     const text = telegram.texts[0] ?? "";
-    expect(text).toContain("BTC-USD: last tick Tue 5 Mar 16:00 CET · HOLD (indicator gate)");
+    expect(text).toContain("BTC-USD: last close Tue 5 Mar 16:00 CET · HOLD (indicator gate)");
     expect(text).toContain("ETH-USD: no signal stored yet");
     expect(text).toContain("Analysis DLQ: 3 messages ⚠️");
     expect(text).toContain("Failed ticks DLQ: 1 message ⚠️");
