@@ -2,7 +2,7 @@ import type { AnalysisStore } from "../functions/core/analyse";
 import type { BilledVerdict } from "../functions/core/billed-verdict";
 import type { HistoryRange, ScoredSide, VerdictStore } from "../functions/core/ports";
 import type { Outcome, Signal, SignalKey } from "../functions/core/signal";
-import { withOutcomes } from "../functions/core/track-record/outcomes";
+import { scoredSideOf, withOutcomes } from "../functions/core/track-record/outcomes";
 import { isSide } from "../functions/core/track-record/rates";
 
 const keyText = (key: SignalKey) => `${key.symbol}#${key.timeframe}#${key.candleTime}`;
@@ -72,7 +72,8 @@ export class BacktestStore implements AnalysisStore {
 
   async sidesBetween(symbol: string, timeframe: string, since: number, until: number): Promise<ScoredSide[]> {
     const signals = await this.history(symbol, timeframe, { since, until });
-    return signals.filter((s) => isSide(s.action));
+    // As the store's sparse `sides` index: BUY and SELL rows only, projected to what scoring reads.
+    return signals.filter((s) => isSide(s.action)).map(scoredSideOf);
   }
 
   async recordOutcomes(key: SignalKey, outcomes: Record<string, Outcome>) {

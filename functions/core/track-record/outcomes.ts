@@ -11,6 +11,16 @@ export interface DueOutcomes {
   outcomes: Record<string, Outcome>;
 }
 
+/** Exactly what scoring reads of a signal: what the store's `sides` index projects. */
+export const scoredSideOf = (signal: ScoredSide): ScoredSide => ({
+  symbol: signal.symbol,
+  timeframe: signal.timeframe,
+  candleTime: signal.candleTime,
+  action: signal.action,
+  price: signal.price,
+  ...(signal.outcomes ? { outcomes: signal.outcomes } : {}),
+});
+
 /** The signal with `outcomes` added where it has none yet: a stored outcome is never replaced. */
 export const withOutcomes = (signal: Signal, outcomes: Record<string, Outcome>): Signal => ({
   ...signal,
