@@ -232,27 +232,85 @@ async function measureHandler(candles: Candle[], config: Config, triggered: numb
 }
 
 /**
- * What outcomes (#8) add per close, measured on the replay's stored items: the query of each close
- * is billed for every item in its key range (the window back to the longest horizon), summed and
- * rounded up per 4 KB, half a unit when eventually consistent; the filter and projection save
- * nothing. Each BUY or SELL then takes one UpdateItem per horizon, plus the refused conditional
- * write that precedes creating its outcomes map.
+ * What outcomes (#8) add per close, measured on the replay's stored items. Each close queries the
+ * sparse `sides` index over the window back to the longest horizon: it holds only BUY and SELL rows,
+ * projected to their keys and ScoredSide's fields, so the query is billed for those rows' bytes,
+ * rounded up per 4 KB, half a unit when eventually consistent (as every GSI read is), and never less
+ * than half a unit. Upper bound: every LLM call counts as a BUY or SELL. Each BUY or SELL then takes
+ * one UpdateItem per horizon plus the refused conditional write that precedes creating its outcomes
+ * map, each billed on the table at the item's size and, when it changes the item, once more on the
+ * index (its row is under 1 KB), which the put of the row itself also pays.
  */
 function outcomesPerClose(r: Replay, horizons: number[], sideItemBytes: number) {
   const longest = Math.max(...horizons);
   const shortest = Math.min(...horizons);
+  const sides = r.signals.map((signal) => (signal.analyst === "llm" ? sideIndexBytes(signal) : 0));
+  let readUnits = 0;
+  let items = 0;
+  let bytes = 0;
+  let counted = 0;
+  for (let close = longest; close < sides.length; close++) {
+    let read = 0;
+    for (let k = close - longest; k <= close - shortest; k++) {
+      const size = sides[k] ?? 0;
+      if (size === 0) continue;
+      items += 1;
+      read += size;
+    }
+    bytes += read;
+    readUnits += Math.max(1, Math.ceil(read / 4096)) * 0.5;
+    counted++;
+  }
+  const perClose = Math.max(1, counted);
+  const indexWrites = horizons.length + 1; // the row's put, then one per horizon scored
+  return {
+    reads: readUnits / perClose,
+    items: items / perClose,
+    bytes: bytes / perClose,
+    writesPerSide: (horizons.length + 1) * Math.ceil(sideItemBytes / 1024) + indexWrites,
+  };
+}
+
+/** A side's row in the `sides` index: table and index keys plus ScoredSide's fields, with outcomes. */
+const sideIndexBytes = (signal: Signal) =>
+  Buffer.byteLength(
+    JSON.stringify({
+      pk: `SIGNAL#${signal.symbol}#${signal.timeframe}`,
+      sk: signal.candleTime,
+      gsi3pk: `SIDE#${signal.symbol}#${signal.timeframe}`,
+      gsi3sk: signal.candleTime,
+      symbol: signal.symbol,
+      timeframe: signal.timeframe,
+      candleTime: signal.candleTime,
+      action: "SELL",
+      price: signal.price,
+      outcomes: {
+        1: { price: 16_543.21, return: -0.001234567 },
+        4: { price: 16_543.21, return: -0.001234567 },
+        24: { price: 16_543.21, return: -0.001234567 },
+      },
+    }),
+  );
+
+/** The old scoring query, for comparison: every signal row of the window, read from the table. */
+function tableWindowReads(r: Replay, horizons: number[]) {
+  const longest = Math.max(...horizons);
+  const shortest = Math.min(...horizons);
   const sizes = r.signals.map(itemBytes);
   let readUnits = 0;
+  let bytes = 0;
   let counted = 0;
   for (let close = longest; close < sizes.length; close++) {
-    let bytes = 0;
-    for (let k = close - longest; k <= close - shortest; k++) bytes += sizes[k] ?? 0;
-    readUnits += Math.ceil(bytes / 4096) * 0.5;
+    let read = 0;
+    for (let k = close - longest; k <= close - shortest; k++) read += sizes[k] ?? 0;
+    bytes += read;
+    readUnits += Math.ceil(read / 4096) * 0.5;
     counted++;
   }
   return {
     reads: readUnits / Math.max(1, counted),
-    writesPerSide: (horizons.length + 1) * Math.ceil(sideItemBytes / 1024),
+    items: longest - shortest + 1,
+    bytes: bytes / Math.max(1, counted),
   };
 }
 
@@ -361,15 +419,20 @@ export async function run(): Promise<void> {
     JSON.stringify(Object.fromEntries(horizons.map((h) => [h, { price: 16_543.21, return: -0.001234567 }]))),
   );
   const sideItem = llmItem + outcomeBytes;
-  const scoring = outcomesPerClose(r5, horizons, sideItem);
+  const scoring = {
+    ...outcomesPerClose(r5, horizons, sideItem),
+    indexRowBytes: mean(r5.signals.filter((s) => s.analyst === "llm").map(sideIndexBytes)),
+  };
+  // Before the sides index: the query read every signal of the window from the table's partition.
+  const before = tableWindowReads(r5, horizons);
   const outcomesMonth = (monthCloses: number) => {
     const sides = monthCloses * rate;
     const readUnits = monthCloses * scoring.reads;
     const writeUnits = sides * scoring.writesPerSide;
     const usd =
       (readUnits / 1e6) * PRICE.dynamoPerMillionReads + (writeUnits / 1e6) * PRICE.dynamoPerMillionWrites;
-    // Kept for good: each month's BUY and SELL rows add storage that is billed every month after.
-    const keptGbPerMonth = (sides * sideItem) / 1024 ** 3;
+    // Kept for good: each month's BUY and SELL rows (and their index rows) add storage billed every month after.
+    const keptGbPerMonth = (sides * (sideItem + scoring.indexRowBytes)) / 1024 ** 3;
     return { sides, readUnits, writeUnits, usd, keptGbPerMonth };
   };
   const outcomes = outcomesMonth(closes);
@@ -416,7 +479,7 @@ export async function run(): Promise<void> {
     [
       "Outcomes (track record)",
       outcomes.usd,
-      `${(outcomes.readUnits / 1e6).toFixed(3)}M RRU (${scoring.reads.toFixed(1)} per close: one query over ${Math.max(...horizons)} items) + ${(outcomes.writeUnits / 1e3).toFixed(1)}k WRU (${scoring.writesPerSide} per BUY/SELL, all ${calls.toFixed(0)} calls counted as one)`,
+      `${(outcomes.readUnits / 1e6).toFixed(3)}M RRU (${scoring.reads.toFixed(2)} per close: one query of the sparse sides index, ${scoring.items.toFixed(2)} rows / ${scoring.bytes.toFixed(0)} B read) + ${(outcomes.writeUnits / 1e3).toFixed(1)}k WRU (${scoring.writesPerSide} per BUY/SELL, index rows included, all ${calls.toFixed(0)} calls counted as one)`,
       outcomes.usd,
     ],
     [
@@ -459,6 +522,9 @@ export async function run(): Promise<void> {
   console.log(
     `  ${"outcomes alone".padEnd(24)} ${usd(outcomes.usd).padStart(8)}  at the default ${defaultConfig.watchlist.length} symbols × ${defaultConfig.timeframe} (${defaultCloses.toLocaleString("en-US")} closes): ${usd(outcomesDefault.usd)}, goal ≤ $0.05: ${outcomesDefault.usd <= 0.05 ? "met" : "missed"};` +
       ` here ${outcomes.usd <= 0.05 ? "within" : "above"} it; BUY/SELL rows kept for good add ${(outcomes.keptGbPerMonth * 1024).toFixed(1)} MB a month (${usd(storageYear)}/month after a year)`,
+  );
+  console.log(
+    `  ${"outcome reads per close".padEnd(24)} ${scoring.items.toFixed(2)} rows, ${scoring.bytes.toFixed(0)} B, ${scoring.reads.toFixed(2)} RRU from the sides index (was ${before.items.toFixed(0)} rows, ${(before.bytes / 1024).toFixed(1)} KiB, ${before.reads.toFixed(2)} RRU from the table); month: ${usd(outcomesDefault.readUnits * (PRICE.dynamoPerMillionReads / 1e6))} reads + ${usd(outcomesDefault.writeUnits * (PRICE.dynamoPerMillionWrites / 1e6))} writes at the default, ${usd(outcomes.readUnits * (PRICE.dynamoPerMillionReads / 1e6))} + ${usd(outcomes.writeUnits * (PRICE.dynamoPerMillionWrites / 1e6))} at ${SYMBOLS} × 5m`,
   );
   console.log(
     `  ${"total (always-free tiers)".padEnd(24)} ${usd(free).padStart(8)}  Lambda, SQS, Scheduler, Logs, metrics, alarms and DynamoDB storage within AWS's non-expiring free tiers`,

@@ -2,7 +2,7 @@ import type { AnalysisStore } from "../functions/core/analyse";
 import type { BilledVerdict } from "../functions/core/billed-verdict";
 import type { HistoryRange, ScoredSide, VerdictStore } from "../functions/core/ports";
 import type { Outcome, Signal, SignalKey } from "../functions/core/signal";
-import { withOutcomes } from "../functions/core/track-record/outcomes";
+import { scoredSideOf, withOutcomes } from "../functions/core/track-record/outcomes";
 import { isSide } from "../functions/core/track-record/rates";
 
 const keyText = (key: SignalKey) => `${key.symbol}#${key.timeframe}#${key.candleTime}`;
@@ -26,6 +26,8 @@ export class InMemoryVerdicts implements VerdictStore {
 export class BacktestStore implements AnalysisStore {
   /** In candle order: a walk analyses oldest first. */
   readonly signals: Signal[] = [];
+  /** `signals`' candle times in epoch ms, parsed once: history's search reads them at every close. */
+  private readonly times: number[] = [];
   private readonly byKey = new Map<string, Signal>();
   private readonly alerts: Signal[] = [];
   private readonly claims = new Map<string, { owner: string; leaseUntil: number }>();
@@ -44,6 +46,7 @@ export class BacktestStore implements AnalysisStore {
       throw new Error(`a backtest walks forward: ${signal.candleTime} came after ${last.candleTime}`);
     this.byKey.set(key, signal);
     this.signals.push(signal);
+    this.times.push(Date.parse(signal.candleTime));
     if (signal.alert) this.alerts.push(signal);
     return "stored" as const;
   }
@@ -56,21 +59,21 @@ export class BacktestStore implements AnalysisStore {
     let high = this.signals.length;
     while (low < high) {
       const mid = (low + high) >> 1;
-      if (Date.parse((this.signals[mid] as Signal).candleTime) <= until) low = mid + 1;
+      if ((this.times[mid] as number) <= until) low = mid + 1;
       else high = mid;
     }
     const out: Signal[] = [];
     for (let i = low - 1; i >= 0 && out.length < (range.limit ?? Number.POSITIVE_INFINITY); i--) {
-      const signal = this.signals[i] as Signal;
-      if (Date.parse(signal.candleTime) < since) break;
-      out.push(signal);
+      if ((this.times[i] as number) < since) break;
+      out.push(this.signals[i] as Signal);
     }
     return out;
   }
 
   async sidesBetween(symbol: string, timeframe: string, since: number, until: number): Promise<ScoredSide[]> {
     const signals = await this.history(symbol, timeframe, { since, until });
-    return signals.filter((s) => isSide(s.action));
+    // As the store's sparse `sides` index: BUY and SELL rows only, projected to what scoring reads.
+    return signals.filter((s) => isSide(s.action)).map(scoredSideOf);
   }
 
   async recordOutcomes(key: SignalKey, outcomes: Record<string, Outcome>) {

@@ -1,9 +1,21 @@
 import type { AddressInfo } from "node:net";
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  type AttributeValue,
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  ScanCommand,
+  waitUntilTableNotExists,
+} from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import dynalite from "dynalite";
 import { createSqsServer } from "local-aws-sqs";
+import { sideKeysOf } from "../functions/adapters/dynamo-store";
 import { ANALYSIS_QUEUE, SIGNALS_TABLE } from "../functions/adapters/resource-definitions";
+import type { Action } from "../functions/core/signal";
+import type { Timeframe } from "../functions/core/timeframes";
 
 export interface RunningEmulator {
   endpoint: string;
@@ -50,14 +62,25 @@ export const EMULATOR_CLIENT_CONFIG = {
   credentials: { accessKeyId: "local", secretAccessKey: "local" },
 };
 
-/** Creates the signals table with the keys and indexes the stack defines (no-op if it exists). */
+/**
+ * Creates the signals table with the keys and indexes the stack defines. An existing table is kept;
+ * one a store from before an index lacks is rebuilt with it (dynalite cannot add an index in place).
+ */
 export async function createSignalsTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  let existing: string[] | undefined;
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    existing = (Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName ?? "");
   } catch (error) {
     if ((error as Error).name !== "ResourceNotFoundException") throw error;
   }
+  const wanted = Object.values(SIGNALS_TABLE.indexes).map((index) => index.name);
+  if (existing && wanted.every((name) => existing.includes(name))) return;
+  if (existing) return rebuildWithIndexes(client, tableName);
+  await createTable(client, tableName);
+}
+
+async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const { partitionKey, sortKey, indexes } = SIGNALS_TABLE;
   const indexList = Object.values(indexes);
   const attributes = [
@@ -80,12 +103,48 @@ export async function createSignalsTable(client: DynamoDBClient, tableName: stri
           { AttributeName: index.partitionKey, KeyType: "HASH" },
           { AttributeName: index.sortKey, KeyType: "RANGE" },
         ],
-        Projection: { ProjectionType: "ALL" },
+        Projection:
+          index.projection === "ALL"
+            ? { ProjectionType: "ALL" }
+            : { ProjectionType: "INCLUDE", NonKeyAttributes: [...index.projection] },
       })),
       StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
     }),
   );
   // dynalite implements neither TTL nor streams: the local runtime delivers stream records itself.
+}
+
+/**
+ * A kept local store created before one of the table's indexes: every item is read, the table made
+ * again with all indexes, and the items written back, BUY and SELL rows with their `sides` keys, so
+ * the signals still in their outcome window get scored. Writes go to dynalite directly, not through
+ * the stream proxy: nothing is notified twice.
+ */
+async function rebuildWithIndexes(client: DynamoDBClient, tableName: string): Promise<void> {
+  const items: Array<Record<string, AttributeValue>> = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  await client.send(new DeleteTableCommand({ TableName: tableName }));
+  await waitUntilTableNotExists(
+    { client, maxWaitTime: 30, minDelay: 0.1, maxDelay: 0.5 },
+    { TableName: tableName },
+  );
+  await createTable(client, tableName);
+  for (const item of items) {
+    const signal = {
+      symbol: item.symbol?.S ?? "",
+      timeframe: item.timeframe?.S as Timeframe,
+      candleTime: item.candleTime?.S ?? "",
+      action: item.action?.S as Action,
+    };
+    const keys = item.pk?.S?.startsWith("SIGNAL#") ? sideKeysOf(signal) : {};
+    const sideKeys = Object.fromEntries(Object.entries(keys).map(([name, value]) => [name, { S: value }]));
+    await client.send(new PutItemCommand({ TableName: tableName, Item: { ...item, ...sideKeys } }));
+  }
 }
 
 export interface AnalysisQueues {

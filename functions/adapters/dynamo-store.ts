@@ -39,7 +39,8 @@ import { ANALYSIS_QUEUE, SIGNALS_TABLE } from "./resource-definitions";
 
 /**
  * The signals table. One table, string keys (see README, "Signals table"):
- *   signal        pk SIGNAL#<symbol>#<tf>   sk <candleTime>        (+ gsi1/gsi2 keys when alert)
+ *   signal        pk SIGNAL#<symbol>#<tf>   sk <candleTime>        (+ gsi1/gsi2 keys when alert,
+ *                                                                   gsi3 keys when BUY or SELL)
  *   claim         pk CLAIM#<symbol>#<tf>    sk <candleTime>        (LLM lease, TTL)
  *   verdict       pk VERDICT#<symbol>#<tf>  sk <candleTime>        (billed LLM verdict, TTL)
  *   daily spend   pk SPEND                  sk <day>               (atomic counters)
@@ -48,7 +49,29 @@ import { ANALYSIS_QUEUE, SIGNALS_TABLE } from "./resource-definitions";
  *   failure       pk FAILURE#<queue>        sk <messageId>         (why it last failed, TTL)
  */
 const KEYS = { ...SIGNALS_TABLE.indexes } as const;
-const INTERNAL_ATTRIBUTES = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "expiresAt", "deliveredTo"];
+const INTERNAL_ATTRIBUTES = [
+  "pk",
+  "sk",
+  "gsi1pk",
+  "gsi1sk",
+  "gsi2pk",
+  "gsi2sk",
+  "gsi3pk",
+  "gsi3sk",
+  "expiresAt",
+  "deliveredTo",
+];
+
+const sidePk = (symbol: string, timeframe: string) => `SIDE#${symbol}#${timeframe}`;
+
+/**
+ * The `sides` index keys a signal row carries: a BUY or SELL only (the index is sparse), written with
+ * the row itself. Exported for the local store's rebuild of a table created before the index.
+ */
+export const sideKeysOf = (signal: Pick<Signal, "symbol" | "timeframe" | "candleTime" | "action">) =>
+  signal.action === "BUY" || signal.action === "SELL"
+    ? { gsi3pk: sidePk(signal.symbol, signal.timeframe), gsi3sk: signal.candleTime }
+    : {};
 
 const signalPk = (symbol: string, timeframe: string) => `SIGNAL#${symbol}#${timeframe}`;
 const keyOf = (key: SignalKey) => ({ pk: signalPk(key.symbol, key.timeframe), sk: key.candleTime });
@@ -134,6 +157,7 @@ export class DynamoStore
           Item: {
             ...keyOf(signal),
             ...alertKeys,
+            ...sideKeysOf(signal),
             ...signal,
             expiresAt: signal.alert ? undefined : options.expiresAt,
           },
@@ -234,20 +258,17 @@ export class DynamoStore
     since: number,
     until: number,
   ): Promise<ScoredSide[]> {
-    // Eventually consistent: the newest signal read is a candle old. The filter and projection
-    // save bytes, not read units (a query is billed for every item in its key range).
+    // The sparse `sides` index holds only BUY and SELL rows, projected to what scoring reads: the
+    // query is billed for those few small rows, not for every signal of the window. Eventually
+    // consistent (GSIs are), which is fine: the newest signal read is a candle old.
     return this.queryAll(
       {
-        KeyConditionExpression: "pk = :pk AND sk BETWEEN :since AND :until",
-        FilterExpression: "#action IN (:buy, :sell)",
-        ProjectionExpression: "#symbol, timeframe, candleTime, #action, price, outcomes",
-        ExpressionAttributeNames: { "#action": "action", "#symbol": "symbol" },
+        IndexName: KEYS.sides.name,
+        KeyConditionExpression: "gsi3pk = :pk AND gsi3sk BETWEEN :since AND :until",
         ExpressionAttributeValues: {
-          ":pk": signalPk(symbol, timeframe),
+          ":pk": sidePk(symbol, timeframe),
           ":since": new Date(since).toISOString(),
           ":until": new Date(until).toISOString(),
-          ":buy": "BUY",
-          ":sell": "SELL",
         },
       },
       undefined,

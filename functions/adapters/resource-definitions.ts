@@ -6,12 +6,32 @@ export const SIGNALS_TABLE = {
   partitionKey: "pk",
   sortKey: "sk",
   ttlAttribute: "expiresAt",
-  /** Sparse: only alert rows carry these keys. */
+  /**
+   * All sparse: only the rows that carry an index's keys are in it. Alert rows carry gsi1/gsi2 (whole
+   * items projected: the notifier and /history read them whole); BUY and SELL rows carry gsi3, whose
+   * index holds only what scoring an outcome reads, so the query at every close reads those few
+   * small rows instead of every signal of the last 24 candles.
+   */
   indexes: {
-    alerts: { name: "alerts", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
-    alertsBySymbol: { name: "alertsBySymbol", partitionKey: "gsi2pk", sortKey: "gsi2sk" },
+    alerts: { name: "alerts", partitionKey: "gsi1pk", sortKey: "gsi1sk", projection: "ALL" },
+    alertsBySymbol: { name: "alertsBySymbol", partitionKey: "gsi2pk", sortKey: "gsi2sk", projection: "ALL" },
+    sides: {
+      name: "sides",
+      partitionKey: "gsi3pk",
+      sortKey: "gsi3sk",
+      // ScoredSide's fields (functions/core/ports.ts); keys are always projected.
+      projection: ["symbol", "timeframe", "candleTime", "action", "price", "outcomes"],
+    },
   },
-} as const;
+} as const satisfies {
+  partitionKey: string;
+  sortKey: string;
+  ttlAttribute: string;
+  indexes: Record<
+    string,
+    { name: string; partitionKey: string; sortKey: string; projection: "ALL" | readonly string[] }
+  >;
+};
 
 export const FUNCTION_TIMEOUT_SECONDS = {
   fetcher: 120,

@@ -2,7 +2,7 @@ import { decideAlert } from "./alert-policy";
 import type { AnalysisRequest } from "./analysis-request";
 import type { BilledVerdict } from "./billed-verdict";
 import { localDay } from "./calendar";
-import { fromTuple } from "./candles";
+import { type Candle, fromTuple } from "./candles";
 import type { Config } from "./config";
 import { costUsd, estimateCallCost, priceFor } from "./cost";
 import { type Delivery, isLastDelivery } from "./delivery";
@@ -121,7 +121,7 @@ const roundUsd = (usd: number) => Number(usd.toFixed(8));
  */
 async function askModel(
   model: AnalystModel,
-  request: AnalysisRequest,
+  request: AnalysisInput,
   features: Features,
   triggers: Trigger[],
   config: Config,
@@ -201,14 +201,30 @@ async function askModel(
   return { ...verdict, llmCalled: true };
 }
 
+/** An analysis request with its candles as objects: what the use case works on. */
+export type AnalysisInput = Omit<AnalysisRequest, "candles"> & { candles: readonly Candle[] };
+
 /**
  * Analyses one closed candle of one symbol and stores exactly one Signal for it:
  * a HOLD from the gate, a rules verdict, or an LLM verdict (ABSTAIN when the LLM cannot give one).
  * Throws when the message should be retried: another delivery holds the LLM claim, or the LLM
  * failed transiently.
  */
-export async function analyse(
+export function analyse(
   request: AnalysisRequest,
+  config: Config,
+  ports: AnalysisPorts,
+  context: AnalysisContext,
+): Promise<AnalysisResult> {
+  return analyseCandles({ ...request, candles: request.candles.map(fromTuple) }, config, ports, context);
+}
+
+/**
+ * `analyse` on candles already in object form: a backtest walk slices them from one series, so a
+ * close costs no conversion of its 250-candle window (the same use case, not a second copy of it).
+ */
+export async function analyseCandles(
+  request: AnalysisInput,
   config: Config,
   ports: AnalysisPorts,
   context: AnalysisContext,
@@ -217,7 +233,7 @@ export async function analyse(
   if (await ports.signals.getSignal(key)) return { status: "exists", key };
 
   const now = ports.clock.now();
-  const candles = request.candles.map(fromTuple);
+  const { candles } = request;
   const gate = config.analyst.gate;
   const features = computeFeatures(candles, gate);
   const triggers = evaluateGate(features, gate);

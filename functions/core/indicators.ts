@@ -2,6 +2,7 @@ import { getPercentageChange } from "trading-signals";
 import type { Candle } from "./candles";
 import type { GateConfig } from "./config";
 import { bollingerAt, Macd, meanAt, SeededEma, WilderAtr, WilderRsi, zScoreAt } from "./indicator-series";
+import { roundSignificant } from "./significant";
 
 /**
  * The feature snapshot a verdict is made on: compact numbers, stored with every signal as
@@ -84,7 +85,7 @@ function volumeZ(candles: readonly Candle[], index: number): number {
 const round = (value: number | null | undefined): number | null =>
   value === null || value === undefined || !Number.isFinite(value)
     ? null
-    : Number(value.toPrecision(SIGNIFICANT_DIGITS));
+    : roundSignificant(value, SIGNIFICANT_DIGITS);
 
 /**
  * The streaming indicators fed every candle of the window, their values kept from candle `from`

@@ -1,5 +1,6 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SIGNALS_TABLE } from "../../functions/adapters/resource-definitions";
 import { analyse, storePorts } from "../../functions/core/analyse";
 import { parseConfig } from "../../functions/core/config";
 import type { Signal, SignalKey } from "../../functions/core/signal";
@@ -54,6 +55,48 @@ describe("DynamoStore outcomes on dynalite", () => {
       "02 SELL 200",
     ]);
     expect(await table.store.sidesBetween("BTC-USD", "1h", since + 3 * HOUR, until)).toEqual([]);
+  });
+
+  it("reads the sides from the sparse index: BUY and SELL rows carry its keys, projected to what scoring reads", async () => {
+    const buy = at(6, { outcomes: { "1": { price: 101, return: 0.01 } } });
+    const hold = at(7, { action: "HOLD", analyst: "gate" });
+    await table.store.putSignal(buy);
+    await table.store.putSignal(hold);
+    expect(await rawItem(buy)).toMatchObject({ gsi3pk: "SIDE#BTC-USD#1h", gsi3sk: buy.candleTime });
+    expect(await rawItem(hold)).not.toHaveProperty("gsi3pk");
+    // The index's own rows: no indicators, reasons or triggers are read to score a signal.
+    const rows = await table.documentClient.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        IndexName: SIGNALS_TABLE.indexes.sides.name,
+        KeyConditionExpression: "gsi3pk = :pk AND gsi3sk = :sk",
+        ExpressionAttributeValues: { ":pk": "SIDE#BTC-USD#1h", ":sk": buy.candleTime },
+      }),
+    );
+    expect(Object.keys(rows.Items?.[0] ?? {}).sort()).toEqual(
+      [
+        "action",
+        "candleTime",
+        "gsi3pk",
+        "gsi3sk",
+        "outcomes",
+        "pk",
+        "price",
+        "sk",
+        "symbol",
+        "timeframe",
+      ].sort(),
+    );
+    expect(await table.store.sidesBetween("BTC-USD", "1h", since + 6 * HOUR, since + 7 * HOUR)).toEqual([
+      {
+        symbol: "BTC-USD",
+        timeframe: "1h",
+        candleTime: buy.candleTime,
+        action: "BUY",
+        price: 100,
+        outcomes: { "1": { price: 101, return: 0.01 } },
+      },
+    ]);
   });
 
   it("adds outcomes in parts, keeps the ones stored, and changes nothing on a repeat", async () => {

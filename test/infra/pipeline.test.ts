@@ -162,7 +162,7 @@ describe("notifier stream", () => {
 });
 
 describe("signals table", () => {
-  it("has the shared key design, the two sparse indexes and a TTL", () => {
+  it("has the shared key design, the three sparse indexes and a TTL", () => {
     const table = props(ids.table);
     expect(table.KeySchema).toEqual([
       { AttributeName: "pk", KeyType: "HASH" },
@@ -187,10 +187,34 @@ describe("signals table", () => {
           { AttributeName: "gsi2sk", KeyType: "RANGE" },
         ],
       ],
+      [
+        "sides",
+        [
+          { AttributeName: "gsi3pk", KeyType: "HASH" },
+          { AttributeName: "gsi3sk", KeyType: "RANGE" },
+        ],
+      ],
     ]);
     expect(table.TimeToLiveSpecification).toEqual({
       AttributeName: SIGNALS_TABLE.ttlAttribute,
       Enabled: true,
+    });
+  });
+
+  it("projects whole items into the alert indexes and only what scoring reads into the sides index", () => {
+    const projections = Object.fromEntries(
+      (props(ids.table).GlobalSecondaryIndexes as Props[]).map((index) => [
+        index.IndexName,
+        index.Projection,
+      ]),
+    );
+    expect(projections).toEqual({
+      alerts: { ProjectionType: "ALL" },
+      alertsBySymbol: { ProjectionType: "ALL" },
+      sides: {
+        ProjectionType: "INCLUDE",
+        NonKeyAttributes: ["symbol", "timeframe", "candleTime", "action", "price", "outcomes"],
+      },
     });
   });
 

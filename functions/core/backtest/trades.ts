@@ -66,16 +66,17 @@ export function simulateTrades(
   options: SimulationOptions,
 ): Simulation {
   const fee = options.feeBps / 10_000;
-  const byFillIndex = new Map<number, Order["action"]>();
+  // Indexed by candle, not a Map: the random baseline simulates 200 draws over every candle.
+  const byFillIndex: Array<Order["action"] | undefined> = new Array(candles.length);
   let unfilled = 0;
   for (const order of orders) {
     if (order.index < options.startIndex) continue;
     if (order.index + 1 >= candles.length) unfilled += 1;
-    else byFillIndex.set(order.index + 1, order.action);
+    else byFillIndex[order.index + 1] = order.action;
   }
 
   const trades: Trade[] = [];
-  const equity: number[] = [];
+  const equity = new Array<number>(Math.max(0, candles.length - options.startIndex));
   let cash = 1;
   let position: Position | undefined;
   let held = 0;
@@ -99,7 +100,7 @@ export function simulateTrades(
 
   for (let j = options.startIndex; j < candles.length; j++) {
     const candle = candles[j] as Candle;
-    const action = byFillIndex.get(j);
+    const action = byFillIndex[j];
     if (action === "BUY" && position?.side !== "long") {
       close(j, candle.open, false);
       open(j, "long", candle.open);
@@ -108,7 +109,9 @@ export function simulateTrades(
       if (options.short) open(j, "short", candle.open);
     }
     if (position) held += 1;
-    equity.push(position ? valueAt(position, candle.close) * (j === candles.length - 1 ? 1 - fee : 1) : cash);
+    equity[j - options.startIndex] = position
+      ? valueAt(position, candle.close) * (j === candles.length - 1 ? 1 - fee : 1)
+      : cash;
   }
   const lastIndex = candles.length - 1;
   if (position) close(lastIndex, (candles[lastIndex] as Candle).close, true);

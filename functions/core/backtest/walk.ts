@@ -1,6 +1,5 @@
-import { type AnalysisPorts, analyse } from "../analyse";
-import type { AnalysisRequest } from "../analysis-request";
-import { type Candle, type CandleTuple, toTuple } from "../candles";
+import { type AnalysisInput, type AnalysisPorts, analyseCandles } from "../analyse";
+import type { Candle } from "../candles";
 import type { Config } from "../config";
 import { isoTime, type Signal } from "../signal";
 import { tradesContinuously } from "../symbols";
@@ -52,15 +51,15 @@ export async function walkForward(
   const lookback = config.lookbackCandles;
   const step = timeframeMs(timeframe);
   const continuous = tradesContinuously(symbol);
-  const tuples: CandleTuple[] = candles.map(toTuple);
   let now = 0;
   const walkPorts: AnalysisPorts = { ...ports, clock: { now: () => now } };
   const steps: WalkStep[] = [];
   for (let i = firstAnalysedIndex(candles.length, lookback); i < candles.length; i++) {
-    const window = tuples.slice(Math.max(0, i + 1 - lookback), i + 1);
-    const first = window[0]?.[0] ?? 0;
-    const last = window.at(-1)?.[0] ?? 0;
-    const request: AnalysisRequest = {
+    // The series' own candle objects: a window is a slice of references, not a copy of each candle.
+    const window = candles.slice(Math.max(0, i + 1 - lookback), i + 1);
+    const first = window[0]?.time ?? 0;
+    const last = window.at(-1)?.time ?? 0;
+    const request: AnalysisInput = {
       v: 1,
       symbol,
       timeframe,
@@ -72,10 +71,13 @@ export async function walkForward(
     };
     now = last + step + TICK_DELAY_MS;
     const attempts = input.attempts ?? 5;
-    let result: Awaited<ReturnType<typeof analyse>> | undefined;
+    let result: Awaited<ReturnType<typeof analyseCandles>> | undefined;
     for (let attempt = 1; !result; attempt++) {
       try {
-        result = await analyse(request, config, walkPorts, { deliveryId: `backtest-${i}`, leaseMs: 60_000 });
+        result = await analyseCandles(request, config, walkPorts, {
+          deliveryId: `backtest-${i}`,
+          leaseMs: 60_000,
+        });
       } catch (error) {
         if (attempt >= attempts)
           throw new Error(

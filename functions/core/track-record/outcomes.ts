@@ -11,6 +11,16 @@ export interface DueOutcomes {
   outcomes: Record<string, Outcome>;
 }
 
+/** Exactly what scoring reads of a signal: what the store's `sides` index projects. */
+export const scoredSideOf = (signal: ScoredSide): ScoredSide => ({
+  symbol: signal.symbol,
+  timeframe: signal.timeframe,
+  candleTime: signal.candleTime,
+  action: signal.action,
+  price: signal.price,
+  ...(signal.outcomes ? { outcomes: signal.outcomes } : {}),
+});
+
 /** The signal with `outcomes` added where it has none yet: a stored outcome is never replaced. */
 export const withOutcomes = (signal: Signal, outcomes: Record<string, Outcome>): Signal => ({
   ...signal,
@@ -32,6 +42,17 @@ export function outcomeWindow(
 }
 
 /**
+ * The close of the candle opening at `time`, the last such if several. A scan from the end, not a
+ * map of the window: the horizons' candles are the newest, and most closes score nothing, so a
+ * 250-entry map built at every close was most of the scoring's cost in a backtest.
+ */
+function closeAt(candles: readonly Candle[], time: number): number | undefined {
+  for (let i = candles.length - 1; i >= 0; i--)
+    if ((candles[i] as Candle).time === time) return candles[i]?.close;
+  return undefined;
+}
+
+/**
  * The outcomes of `signals` that `candles` (the request's window, closed candles only) can now
  * give and that are not stored yet. Outcome h of a signal is the close of the candle that opens
  * h candles after the signal's own (candleTime is an open time), with its raw return against the
@@ -43,7 +64,6 @@ export function dueOutcomes(
   candles: readonly Candle[],
   horizons: readonly number[],
 ): DueOutcomes[] {
-  const closeAt = new Map(candles.map((c) => [c.time, c.close]));
   const due: DueOutcomes[] = [];
   for (const signal of signals) {
     if (!isSide(signal.action)) continue;
@@ -52,7 +72,7 @@ export function dueOutcomes(
     const outcomes: Record<string, Outcome> = {};
     for (const horizon of horizons) {
       const key = String(horizon);
-      const price = closeAt.get(opened + horizon * step);
+      const price = closeAt(candles, opened + horizon * step);
       if (signal.outcomes?.[key] || price === undefined) continue;
       outcomes[key] = { price, return: price / signal.price - 1 };
     }

@@ -15,7 +15,7 @@ import type {
 } from "../../../functions/core/ports";
 import { isoTime, type Outcome, type Signal, type SignalKey } from "../../../functions/core/signal";
 import { type Timeframe, timeframeMs } from "../../../functions/core/timeframes";
-import { withOutcomes } from "../../../functions/core/track-record/outcomes";
+import { scoredSideOf, withOutcomes } from "../../../functions/core/track-record/outcomes";
 import { isSide } from "../../../functions/core/track-record/rates";
 import { InMemoryVerdicts } from "../../../local/backtest-store";
 import { InMemoryAlertStore } from "../../support/in-memory-alert-store";
@@ -64,12 +64,16 @@ export class InMemoryAnalystStore
     return "stored" as const;
   }
 
-  /** Looks up each candle time in the range: a long replay reads 24 keys, not every signal. */
+  /**
+   * Looks up each candle time in the range (a long replay reads 24 keys, not every signal), newest
+   * first and projected as the store's sparse `sides` index returns them.
+   */
   async sidesBetween(symbol: string, timeframe: Timeframe, since: number, until: number) {
     const sides: ScoredSide[] = [];
-    for (let time = since; time <= until; time += timeframeMs(timeframe)) {
+    const step = timeframeMs(timeframe);
+    for (let time = until - ((until - since) % step); time >= since; time -= step) {
       const signal = this.byKey.get(keyText({ symbol, timeframe, candleTime: isoTime(time) }));
-      if (signal && isSide(signal.action)) sides.push(signal);
+      if (signal && isSide(signal.action)) sides.push(scoredSideOf(signal));
     }
     return sides;
   }
