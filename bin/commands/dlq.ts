@@ -10,9 +10,9 @@ import {
 } from "../../functions/core/dead-letters";
 import { loadConfig } from "../../functions/runtime/config";
 import { dlqFile, readDlqFile } from "../../local/dlq-files";
+import { resolveStoreDir } from "../../local/local-store";
 import { startLocalPipeline } from "../../local/runtime";
 import { requireStackOutput } from "../../local/stack-outputs";
-import { resolveStoreDir } from "../../local/local-store";
 import { DEFAULT_DATA_DIR, parseEndpoint } from "./start";
 
 interface DlqOptions {
