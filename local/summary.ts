@@ -1,4 +1,6 @@
 import { relative } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoStore } from "../functions/adapters/dynamo-store";
 import { approximateQueueDepth } from "../functions/adapters/queue-depth";
 import { hasTelegramToken } from "../functions/adapters/telegram-env";
@@ -6,6 +8,7 @@ import { localDay } from "../functions/core/calendar";
 import type { Config } from "../functions/core/config";
 import { lostCloses } from "../functions/core/dead-letters";
 import type { Signal, SignalKey } from "../functions/core/signal";
+import { timeframeMs } from "../functions/core/timeframes";
 import { optionalEnv } from "../functions/runtime/env";
 import { OPENAI_KEY } from "../functions/runtime/secrets";
 import type { LocalPipeline } from "./runtime";
@@ -43,7 +46,14 @@ export async function summarise(
   pipeline: Pick<LocalPipeline, "tableName" | "dlqUrl" | "totals">,
   config: Config,
 ): Promise<RunSummary> {
-  const store = new DynamoStore(pipeline.tableName);
+  // It reads the whole run back, and reads are safe to repeat: more attempts than a handler's three,
+  // so a throttled table slows the summary down instead of ending the run without one.
+  const store = new DynamoStore(
+    pipeline.tableName,
+    DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 10 }), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+  );
   const perSymbol: RunSummary["symbols"] = [];
   const all: Signal[] = [];
   for (const { symbol } of config.watchlist) {
@@ -70,7 +80,17 @@ export async function summarise(
     signalsCostUsd: llm.reduce((sum, s) => sum + (s.costUsd ?? 0), 0),
     dlqDepth,
     lost: lostCloses(
-      pipeline.totals.queuedCloses.map((close) => ({ ...close, timeframe: config.timeframe })),
+      [
+        ...pipeline.totals.queuedCloses,
+        // A tick whose fetcher failed queued nothing: each symbol's close of it is owed a signal
+        // (a later tick's catch-up queues it; the run's last tick has none after it).
+        ...pipeline.totals.failedTicks.flatMap(({ scheduledTime }) =>
+          config.watchlist.map(({ symbol }) => ({
+            symbol,
+            candleTime: new Date(Date.parse(scheduledTime) - timeframeMs(config.timeframe)).toISOString(),
+          })),
+        ),
+      ].map((close) => ({ ...close, timeframe: config.timeframe })),
       all,
     ),
   };
@@ -128,6 +148,12 @@ export async function printSummary(run: {
   if (totals.sweptAlerts > 0)
     log(
       `Outbox sweep: ${totals.sweptAlerts} stored alerts delivered after their stream record was not (an interrupted earlier run, or a failed send)`,
+    );
+  for (const failed of totals.failedTicks)
+    log(`Failed tick ${failed.scheduledTime}: the fetcher failed every attempt (${failed.error})`);
+  if (totals.failedSweeps.length > 0)
+    log(
+      `Outbox sweeps failed: ${totals.failedSweeps.length} (the next sweep delivers what they would have; last: ${totals.failedSweeps.at(-1)?.error})`,
     );
   if (totals.discardedStreamRecords.length > 0) {
     log(`Undelivered alerts (on AWS: the notifier's failure queue): ${totals.discardedStreamRecords.length}`);

@@ -19,6 +19,10 @@ export interface RunTotals {
   queuedCloses: Array<{ symbol: string; candleTime: string }>;
   /** Alerts the outbox sweep delivered: stored by an earlier, interrupted run, or given up by the stream. */
   sweptAlerts: number;
+  /** Ticks whose fetcher failed every attempt; the next tick's catch-up queues their closes. */
+  failedTicks: Array<{ scheduledTime: string; error: string }>;
+  /** Sweeps that failed; the next one delivers what they would have. */
+  failedSweeps: Array<{ error: string }>;
 }
 
 export const emptyTotals = (): RunTotals => ({
@@ -30,15 +34,27 @@ export const emptyTotals = (): RunTotals => ({
   discardedStreamRecords: [],
   queuedCloses: [],
   sweptAlerts: 0,
+  failedTicks: [],
+  failedSweeps: [],
 });
+
+/** Lambda retries a failed asynchronous invocation (the Scheduler's) twice before giving up. */
+const ASYNC_INVOKE_ATTEMPTS = 3;
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * The outbox sweep, as its schedule would invoke the notifier. Locally the stream has just been
  * delivered in full, so no minimum age is needed: whatever is still unnotified is the sweep's.
  */
 export async function sweepOutbox(handlers: LocalHandlers, totals: RunTotals): Promise<void> {
-  const swept = await handlers.sweep({ sweep: "outbox", sweepAfterMinutes: 0 }, localContext("notifier"));
-  totals.sweptAlerts += swept.notified.length;
+  try {
+    const swept = await handlers.sweep({ sweep: "outbox", sweepAfterMinutes: 0 }, localContext("notifier"));
+    totals.sweptAlerts += swept.notified.length;
+  } catch (error) {
+    // A failed scheduled sweep is not retried on AWS either: the next one finds the same alerts.
+    totals.failedSweeps.push({ error: errorText(error) });
+  }
 }
 
 export interface TickInput {
@@ -57,10 +73,17 @@ export interface TickInput {
  */
 export async function runTick(input: TickInput) {
   input.totals.ticks += 1;
-  const fetched = await input.handlers.fetcher(
-    { scheduledTime: new Date(input.scheduledTime).toISOString() },
-    localContext("fetcher"),
-  );
+  const scheduledTime = new Date(input.scheduledTime).toISOString();
+  let fetched: Awaited<ReturnType<LocalHandlers["fetcher"]>> | undefined;
+  for (let attempt = 1; !fetched; attempt += 1) {
+    try {
+      fetched = await input.handlers.fetcher({ scheduledTime }, localContext("fetcher"));
+    } catch (error) {
+      if (attempt < ASYNC_INVOKE_ATTEMPTS) continue;
+      input.totals.failedTicks.push({ scheduledTime, error: errorText(error) });
+      return;
+    }
+  }
   for (const { symbol, status, candleTime } of fetched.symbols)
     if (status === "queued" && candleTime) input.totals.queuedCloses.push({ symbol, candleTime });
   await runQueuedAnalyses(input);
