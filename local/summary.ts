@@ -4,9 +4,9 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoStore } from "../functions/adapters/dynamo-store";
 import { approximateQueueDepth } from "../functions/adapters/queue-depth";
 import { hasTelegramToken } from "../functions/adapters/telegram-env";
-import { localDay } from "../functions/core/calendar";
 import type { Config } from "../functions/core/config";
 import { lostCloses } from "../functions/core/dead-letters";
+import { plural } from "../functions/core/plural";
 import type { Signal, SignalKey } from "../functions/core/signal";
 import { timeframeMs } from "../functions/core/timeframes";
 import { optionalEnv } from "../functions/runtime/env";
@@ -28,6 +28,8 @@ export interface RunSummary {
   llmCalls: number;
   /** What the LLM calls cost, from the daily spend ledger the budget keeps. */
   llmCostUsd: number;
+  /** Budget days with LLM calls: a replay's are its candles' days. */
+  spendDays: number;
   /** The sum of costUsd over the stored signals; less than llmCostUsd when a call was billed twice. */
   signalsCostUsd: number;
   dlqDepth: number;
@@ -69,6 +71,7 @@ export async function summarise(
     });
   }
   const dlqDepth = await approximateQueueDepth(pipeline.dlqUrl);
+  const spend = await store.spendByDay();
   const llm = all.filter((s) => s.analyst === "llm");
   return {
     symbols: perSymbol,
@@ -76,7 +79,8 @@ export async function summarise(
     alerts: all.filter((s) => s.alert).length,
     notified: all.filter((s) => s.notifiedAt).length,
     llmCalls: llm.filter((s) => s.tokens).length,
-    llmCostUsd: (await store.spendByDay()).reduce((sum, day) => sum + day.costUsd, 0),
+    llmCostUsd: spend.reduce((sum, day) => sum + day.costUsd, 0),
+    spendDays: spend.filter((day) => day.calls > 0).length,
     signalsCostUsd: llm.reduce((sum, s) => sum + (s.costUsd ?? 0), 0),
     dlqDepth,
     lost: lostCloses(
@@ -119,24 +123,30 @@ export async function printSummary(run: {
   runConfig: Config;
   seconds: number;
   ticks: number;
+  /** What `history` must be told to find this run: a timeframe or data dir other than its defaults. */
+  historyOptions?: { timeframe?: string; dataDir?: string };
   log: (line: string) => void;
 }): Promise<RunSummary> {
   const { pipeline, runConfig: config, log } = run;
   const summary = await summarise(pipeline, config);
   const destination = hasTelegramToken() ? "sent to Telegram" : "printed above";
   const analyst = optionalEnv(OPENAI_KEY.envVar)
-    ? `${summary.llmCalls} LLM calls to ${config.analyst.model}, $${summary.llmCostUsd.toFixed(4)}${billedBeyondSignals(summary)}`
-    : "0 LLM calls: the rules analyst decided (set OPENAI_API_KEY to ask GPT)";
+    ? `${plural(summary.llmCalls, "LLM call")} to ${config.analyst.model}, $${summary.llmCostUsd.toFixed(4)}${billedBeyondSignals(summary)} over ${plural(summary.spendDays, "budget day")} (${config.timezone}; a replay spends on its candles' days)`
+    : "no LLM calls: the rules analyst decided (set OPENAI_API_KEY to ask GPT)";
   const { totals } = pipeline;
   log("");
-  log(`Done: ${run.ticks} candle closes in ${run.seconds.toFixed(1)} s.`);
+  log(`Done: ${plural(run.ticks, "candle close")} in ${run.seconds.toFixed(1)} s.`);
   log(`Signals stored: ${summary.signals}`);
   for (const row of summary.symbols) {
     log(
-      `  ${row.symbol.padEnd(9)} ${String(row.signals).padStart(4)} signals: ${describeCounts(row.byAction)}; by ${describeCounts(row.byAnalyst)}; ${row.alerts} alerts; provider ${row.providers.join(", ")}`,
+      `  ${row.symbol.padEnd(9)} ${plural(row.signals, "signal").padStart(12)}: ${describeCounts(row.byAction)}; by ${describeCounts(row.byAnalyst)}; ${plural(row.alerts, "alert")}; provider ${row.providers.join(", ")}`,
     );
   }
-  log(`Alerts: ${summary.alerts} (${summary.notified} delivered, ${destination})`);
+  log(
+    summary.alerts === 0
+      ? "Alerts: none"
+      : `Alerts: ${summary.alerts}, ${summary.notified} delivered (${destination})`,
+  );
   log(`Analyst: ${analyst}`);
   log(
     `Queue: ${totals.messagesReceived} deliveries, ${totals.messageFailures} failed, DLQ depth ${summary.dlqDepth}; stream: ${totals.streamRecords} records, ${totals.notifierInvocations} notifier invocations`,
@@ -158,11 +168,14 @@ export async function printSummary(run: {
   if (totals.discardedStreamRecords.length > 0) {
     log(`Undelivered alerts (on AWS: the notifier's failure queue): ${totals.discardedStreamRecords.length}`);
   }
-  log(`LLM budget day: ${localDay(Date.now(), config.timezone)} (${config.timezone})`);
   log(`Data: ${pipeline.dataDir} (dynalite, table ${pipeline.tableName}). Query it:`);
   const first = config.watchlist[0]?.symbol ?? "BTC-USD";
-  log(`  npm run history -- ${first}`);
-  log(`  npm run -s history -- ${first} --json`);
-  log(`  npm run history -- ${first} --data-dir ${shortPath(pipeline.dataDir)}   (after other runs)`);
+  const timeframe = run.historyOptions?.timeframe ? ` --timeframe ${run.historyOptions.timeframe}` : "";
+  const dataDir = run.historyOptions?.dataDir ? ` --data-dir ${run.historyOptions.dataDir}` : "";
+  log(`  npm run history -- ${first}${timeframe}${dataDir}`);
+  log(`  npm run -s history -- ${first}${timeframe}${dataDir} --json`);
+  log(
+    `  npm run history -- ${first}${timeframe} --data-dir ${shortPath(pipeline.dataDir)}   (after other runs)`,
+  );
   return summary;
 }

@@ -201,7 +201,14 @@ async function start(options: StartOptions): Promise<void> {
     } else {
       const run = await runReplay(options, config, log);
       pipeline = run.pipeline;
-      const summary = await printSummary({ ...run, log });
+      const summary = await printSummary({
+        ...run,
+        log,
+        historyOptions: {
+          ...(run.runConfig.timeframe !== loaded.timeframe ? { timeframe: run.runConfig.timeframe } : {}),
+          ...(options.dataDir !== DEFAULT_DATA_DIR ? { dataDir: options.dataDir } : {}),
+        },
+      });
       if (summary.lost.length > 0)
         throw new Error(`${summary.lost.length} candle closes ended with no signal (listed above)`);
     }

@@ -38,6 +38,15 @@ describe("the CLI: npm start, then npm run history", () => {
     expect(started.stdout).toMatch(/npm run history -- BTC-USD/);
   });
 
+  it("words the summary for a person: counts agree with their nouns, no budget day of the wall clock (#11 finding 10)", () => {
+    expect(started.stdout).not.toMatch(/\b1 (signals|alerts|LLM calls)\b/);
+    expect(started.stdout).not.toMatch(/LLM budget day/);
+    expect(started.stdout).not.toMatch(/Alerts: 0 \(0 delivered/);
+    expect(started.stdout).toMatch(/^Analyst: no LLM calls: the rules analyst decided/m);
+    for (const line of started.stdout.split("\n").filter((l) => /^ {2}[A-Z]+-USD /.test(l)))
+      expect(line).toMatch(/^ {2}[A-Z]+-USD\s+24 signals: .*; (1 alert|\d+ alerts); provider replay/);
+  });
+
   it("prints only a JSON array of the stored signals with --json, newest first", async () => {
     const history = await npm("history", "--", "BTC-USD", "--json", "--data-dir", dataDir);
     expect(history.code).toBe(0);

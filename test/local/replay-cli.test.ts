@@ -43,6 +43,14 @@ describe("npm start -- --replay with a real export's shape", () => {
     expect(result.stdout).toMatch(/Replaying 20 5m candle closes of BTC-USD/);
   });
 
+  it("prints a query command that finds this run: its timeframe and data dir (#11 finding 1)", async () => {
+    const hint = /^ {2}npm run -s history -- (.+) --json$/m.exec(result.stdout)?.[1];
+    expect(hint).toBe(`BTC-USD --timeframe 5m --data-dir ${join(dir, "data")}`);
+    const history = await npmRun(["history", "--", ...(hint ?? "").split(" "), "--json"]);
+    expect(history.code, history.stderr).toBe(0);
+    expect(JSON.parse(history.stdout)).toHaveLength(20);
+  }, 60_000);
+
   it("notes the ignored columns, the banner and the order once each", () => {
     const notes = result.stdout.split("\n").filter((line) => line.startsWith(`${file}: `));
     expect(notes).toEqual([
