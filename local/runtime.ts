@@ -17,6 +17,7 @@ import {
 } from "./emulators";
 import { applyLocalEnv } from "./local-env";
 import { type LocalHandlers, wireLocalHandlers } from "./local-handlers";
+import { type ProgressStream, progressBar } from "./progress";
 import { type StreamProxy, startStreamProxy } from "./stream-proxy";
 import { emptyTotals, type RunTotals, runQueuedAnalyses, runTick, sweepOutbox } from "./tick";
 
@@ -36,6 +37,8 @@ export interface LocalPipelineOptions {
   /** The replay's price sources per symbol; absent in live mode (real providers, real time). */
   replaySources?: (symbol: string) => PriceSource[];
   log: (line: string) => void;
+  /** Where the replay's progress goes (a bar on a terminal); stdout by default. */
+  progressStream?: ProgressStream;
 }
 
 export interface LocalPipeline {
@@ -127,11 +130,19 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     tableName: LOCAL_TABLE_NAME,
     dlqUrl: queues.dlqUrl,
     async replay(ticks: number[]) {
+      // On a terminal one bar with rate and ETA; piped output gets a plain line every 50 closes.
+      const bar = progressBar(ticks.length, {
+        stream: options.progressStream ?? process.stdout,
+        label: "closes",
+      });
+      const plain = !(options.progressStream ?? process.stdout).isTTY;
       for (const [index, scheduledTime] of ticks.entries()) {
         await tick(scheduledTime);
-        if ((index + 1) % 50 === 0)
+        bar.tick();
+        if (plain && (index + 1) % 50 === 0)
           options.log(`  … ${index + 1}/${ticks.length} candle closes (${isoTime(scheduledTime)})`);
       }
+      bar.done();
     },
     tick,
     async redrive() {

@@ -4,6 +4,8 @@ import { TELEGRAM_TOKEN } from "../functions/runtime/secrets";
 import type { LocalPipeline } from "./runtime";
 import { startBotPoller, startBotWebhookServer } from "./telegram-bot-server";
 
+export const DEFAULT_SERVE_PORT = 8787;
+
 /**
  * Keeps the local pipeline up for the bot after the replay: the webhook over HTTP (`--serve`), and/or
  * long polling against Telegram (`--poll`), until Ctrl-C.
@@ -16,7 +18,7 @@ export async function serveBot(
   const stops: Array<() => Promise<void>> = [];
   const deps = pipeline.handlers.botDeps;
   if (options.serve) {
-    const server = await startBotWebhookServer({ deps, port: options.port ?? 8787 });
+    const server = await startBotWebhookServer({ deps, port: options.port ?? DEFAULT_SERVE_PORT });
     stops.push(server.stop);
     log(`\nBot webhook: ${server.url}`);
     // Only a secret generated for this run is shown; a configured or token-derived one stays private.

@@ -1,13 +1,16 @@
+import { createServer } from "node:net";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { loadReplayFile, ReplaySource } from "../../functions/adapters/prices/replay";
 import type { Config } from "../../functions/core/config";
 import { TIMEFRAMES, type Timeframe, timeframeMs } from "../../functions/core/timeframes";
 import { loadConfig } from "../../functions/runtime/config";
+import { optionalEnv } from "../../functions/runtime/env";
+import { TELEGRAM_TOKEN } from "../../functions/runtime/secrets";
 import { recordLatestStore } from "../../local/local-store";
 import { replayTicks, replayTimeframe, type SeriesSpan, spanOf, warmupFor } from "../../local/replay-plan";
 import { type LocalPipeline, type LocalPipelineOptions, startLocalPipeline } from "../../local/runtime";
 import { sampleSeries } from "../../local/sample-series";
-import { serveBot } from "../../local/serve";
+import { DEFAULT_SERVE_PORT, serveBot } from "../../local/serve";
 import { liveStoreDir, replayStoreDir, storeExists } from "../../local/store-dirs";
 import { printSummary } from "../../local/summary";
 import { parseSymbolArgument } from "./history";
@@ -105,6 +108,28 @@ function checkCombination(options: StartOptions): void {
   if (options.port !== undefined && !options.serve) throw new Error("--port goes with --serve");
 }
 
+/** What would fail after the replay, checked before it: a run of minutes should not end on a typo. */
+async function checkPreconditions(options: StartOptions): Promise<void> {
+  if (options.poll && !optionalEnv(TELEGRAM_TOKEN.envVar))
+    throw new Error("--poll needs TELEGRAM_BOT_TOKEN (a real bot token from @BotFather)");
+  if (options.serve) {
+    const port = options.port ?? DEFAULT_SERVE_PORT;
+    const probe = createServer();
+    await new Promise<void>((resolve, reject) => {
+      probe.once("error", (error: NodeJS.ErrnoException) =>
+        reject(
+          new Error(
+            error.code === "EADDRINUSE"
+              ? `--serve: port ${port} is in use on 127.0.0.1; pass --port with a free one`
+              : `--serve: cannot listen on 127.0.0.1:${port} (${error.code ?? error.message})`,
+          ),
+        ),
+      );
+      probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+    });
+  }
+}
+
 export async function readReplay(file: string, symbol: string | undefined): Promise<ReplaySource> {
   try {
     return await loadReplayFile(file, symbol ? { symbol: parseSymbolArgument(symbol) } : {});
@@ -191,6 +216,7 @@ async function runLive(options: StartOptions, config: Config, log: (line: string
 
 async function start(options: StartOptions): Promise<void> {
   checkCombination(options);
+  await checkPreconditions(options);
   const loaded = loadConfig();
   const config = options.timeframe ? { ...loaded, timeframe: options.timeframe } : loaded;
   const log = (line: string) => console.log(line);
@@ -254,7 +280,9 @@ export function registerStartCommand(program: Command): void {
     )
     .option("--serve", "afterwards, keep serving the bot webhook at http://127.0.0.1:<port>/telegram")
     .addOption(
-      new Option("--port <n>", "port for --serve (default 8787)").argParser(parsePositiveInt("port")),
+      new Option("--port <n>", `port for --serve (default ${DEFAULT_SERVE_PORT})`).argParser(
+        parsePositiveInt("port"),
+      ),
     )
     .option("--poll", "afterwards, answer your bot over long polling (needs TELEGRAM_BOT_TOKEN)")
     .addHelpText(

@@ -39,6 +39,14 @@ describe("the local runtime, end to end on a replayed series", () => {
   let pipeline: LocalPipeline;
   let store: DynamoStore;
   let dataDir: string;
+  const logged: string[] = [];
+  /** A terminal, as a user's: the replay draws one progress bar on it. */
+  const terminal = {
+    isTTY: true,
+    columns: 100,
+    written: [] as string[],
+    write: (text: string) => terminal.written.push(text),
+  };
 
   beforeAll(async () => {
     telegram = await startFakeBotApi();
@@ -50,7 +58,13 @@ describe("the local runtime, end to end on a replayed series", () => {
     delete process.env.OPENAI_API_KEY;
     dataDir = mkdtempSync(join(tmpdir(), "signals-e2e-"));
     const source = new ReplaySource(series);
-    pipeline = await startLocalPipeline({ config, dataDir, replaySources: () => [source], log: () => {} });
+    pipeline = await startLocalPipeline({
+      config,
+      dataDir,
+      replaySources: () => [source],
+      log: (line) => logged.push(line),
+      progressStream: terminal,
+    });
     store = new DynamoStore(pipeline.tableName);
     await pipeline.replay(ticks);
   }, 120_000);
@@ -59,6 +73,13 @@ describe("the local runtime, end to end on a replayed series", () => {
     await pipeline?.close();
     await telegram?.close();
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("shows one progress bar with rate and ETA on a terminal, and no progress lines (#11 finding 9)", () => {
+    const final = terminal.written.filter((text) => text.startsWith("\r")).at(-1) ?? "";
+    expect(final).toMatch(new RegExp(`closes \\[█+\\] 100% ${TICKS}/${TICKS} [\\d.]+/s in \\d+:\\d\\d`));
+    expect(terminal.written.at(-1)).toBe("\n");
+    expect(logged.filter((line) => line.includes("candle closes ("))).toEqual([]);
   });
 
   it("stores exactly one signal per symbol and candle close, each naming its provider and analyst", async () => {

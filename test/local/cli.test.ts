@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -87,6 +88,28 @@ describe("the CLI refuses bad input with a message and a non-zero exit", () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/unknown option '--bogus'/);
   });
+
+  it("refuses --serve on a busy port and --poll without a token before replaying anything (#11 finding 7)", async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", () => resolve()));
+    try {
+      const port = String((busy.address() as AddressInfo).port);
+      const served = await npm("start", "--", "--serve", "--port", port, "--data-dir", join(dir, "serve"));
+      expect(served.code).not.toBe(0);
+      expect(served.stderr.trim()).toBe(
+        `error: --serve: port ${port} is in use on 127.0.0.1; pass --port with a free one`,
+      );
+      expect(served.stdout).not.toMatch(/Replaying/);
+    } finally {
+      busy.close();
+    }
+    const polled = await npm("start", "--", "--poll", "--data-dir", join(dir, "poll"));
+    expect(polled.code).not.toBe(0);
+    expect(polled.stderr.trim()).toBe(
+      "error: --poll needs TELEGRAM_BOT_TOKEN (a real bot token from @BotFather)",
+    );
+    expect(polled.stdout).not.toMatch(/Replaying/);
+  }, 60_000);
 
   it("names the line, field and value of a bad replay file", async () => {
     const file = join(dir, "bad.csv");
