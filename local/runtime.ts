@@ -5,6 +5,7 @@ import { DynamoStore } from "../functions/adapters/dynamo-store";
 import type { Config } from "../functions/core/config";
 import type { Clock, PriceSource } from "../functions/core/ports";
 import { isoTime } from "../functions/core/signal";
+import type { FetcherResult } from "../functions/fetcher/handler";
 import { type LocalDlq, restoreDeadLetters, saveDeadLetters } from "./dlq-files";
 import {
   createAnalysisQueues,
@@ -49,8 +50,8 @@ export interface LocalPipeline {
   dlqUrl: string;
   /** Runs each scheduled time (candle closes, ascending) through the pipeline. */
   replay(ticks: number[]): Promise<void>;
-  /** Runs one tick at `scheduledTime` (live mode and tests). */
-  tick(scheduledTime: number): Promise<void>;
+  /** Runs one tick at `scheduledTime` (live mode and tests); what the fetcher did, unless it failed. */
+  tick(scheduledTime: number): Promise<FetcherResult | undefined>;
   /** Moves the analysis DLQ back to its queue (SQS's message-move task) and analyses what it held. */
   redrive(): Promise<MoveOutcome>;
   close(): Promise<void>;
@@ -120,7 +121,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const parts = { handlers, sqsClient, queues, proxy, totals };
   const tick = async (scheduledTime: number) => {
     simulatedNow = replaying ? scheduledTime + 5_000 : undefined;
-    await runTick({ scheduledTime, ...parts });
+    return runTick({ scheduledTime, ...parts });
   };
 
   return {

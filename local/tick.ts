@@ -1,6 +1,7 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBRecord } from "aws-lambda";
 import { ANALYSIS_QUEUE } from "../functions/adapters/resource-definitions";
+import type { FetcherResult } from "../functions/fetcher/handler";
 import type { AnalysisQueues } from "./emulators";
 import { localContext } from "./lambda-context";
 import type { LocalHandlers } from "./local-handlers";
@@ -71,7 +72,7 @@ export interface TickInput {
  * feeds the analyst until the queue is drained, the stream delivers new alert-worthy items, and the
  * outbox sweep delivers any alert still unnotified.
  */
-export async function runTick(input: TickInput) {
+export async function runTick(input: TickInput): Promise<FetcherResult | undefined> {
   input.totals.ticks += 1;
   const scheduledTime = new Date(input.scheduledTime).toISOString();
   let fetched: Awaited<ReturnType<LocalHandlers["fetcher"]>> | undefined;
@@ -81,12 +82,13 @@ export async function runTick(input: TickInput) {
     } catch (error) {
       if (attempt < ASYNC_INVOKE_ATTEMPTS) continue;
       input.totals.failedTicks.push({ scheduledTime, error: errorText(error) });
-      return;
+      return undefined;
     }
   }
   for (const { symbol, status, candleTime } of fetched.symbols)
     if (status === "queued" && candleTime) input.totals.queuedCloses.push({ symbol, candleTime });
   await runQueuedAnalyses(input);
+  return fetched;
 }
 
 /** The SQS event source feeds the analyst until the queue is drained; the stream delivers new alerts. */

@@ -6,6 +6,7 @@ import { TIMEFRAMES, type Timeframe, timeframeMs } from "../../functions/core/ti
 import { loadConfig } from "../../functions/runtime/config";
 import { optionalEnv } from "../../functions/runtime/env";
 import { TELEGRAM_TOKEN } from "../../functions/runtime/secrets";
+import { describeLiveTick } from "../../local/live-report";
 import { recordLatestStore } from "../../local/local-store";
 import { replayTicks, replayTimeframe, type SeriesSpan, spanOf, warmupFor } from "../../local/replay-plan";
 import { type LocalPipeline, type LocalPipelineOptions, startLocalPipeline } from "../../local/runtime";
@@ -191,27 +192,34 @@ async function runReplay(options: StartOptions, config: Config, log: (line: stri
 }
 
 async function runLive(options: StartOptions, config: Config, log: (line: string) => void) {
+  const started = performance.now();
   const runConfig = localConfig(config, options.symbols);
   const pipeline = await startOnStore(liveStoreDir(options.dataDir), options, runConfig, undefined, log);
-  const step = timeframeMs(runConfig.timeframe);
   log(
     `Live: ${runConfig.watchlist.map((item) => item.symbol).join(", ")} on ${runConfig.timeframe} candles from the real exchanges. Ctrl-C stops.`,
   );
-  await pipeline.tick(Date.now());
+  const step = timeframeMs(runConfig.timeframe);
+  // Fire a few seconds after each close, as the deployed schedule does.
+  const nextFiring = () => Math.floor(Date.now() / step) * step + step + 3_000;
+  let ticks = 0;
+  const runOne = async (at: number) => {
+    const result = await pipeline.tick(at);
+    ticks += 1;
+    for (const line of describeLiveTick(result, at, nextFiring())) log(line);
+  };
+  await runOne(Date.now());
   let timer: NodeJS.Timeout | undefined;
   const scheduleNext = () => {
-    // Fire a few seconds after each close, as the deployed schedule does.
-    const next = Math.floor(Date.now() / step) * step + step + 3_000;
+    const next = nextFiring();
     timer = setTimeout(async () => {
-      await pipeline.tick(next);
-      log(`tick ${new Date(next).toISOString()}: ${pipeline.totals.messagesReceived} analyses so far`);
+      await runOne(next);
       scheduleNext();
     }, next - Date.now());
   };
   scheduleNext();
   await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
   clearTimeout(timer);
-  return pipeline;
+  return { pipeline, runConfig, ticks, seconds: (performance.now() - started) / 1000 };
 }
 
 async function start(options: StartOptions): Promise<void> {
@@ -222,22 +230,19 @@ async function start(options: StartOptions): Promise<void> {
   const log = (line: string) => console.log(line);
   let pipeline: LocalPipeline | undefined;
   try {
-    if (options.live) {
-      pipeline = await runLive(options, config, log);
-    } else {
-      const run = await runReplay(options, config, log);
-      pipeline = run.pipeline;
-      const summary = await printSummary({
-        ...run,
-        log,
-        historyOptions: {
-          ...(run.runConfig.timeframe !== loaded.timeframe ? { timeframe: run.runConfig.timeframe } : {}),
-          ...(options.dataDir !== DEFAULT_DATA_DIR ? { dataDir: options.dataDir } : {}),
-        },
-      });
-      if (summary.lost.length > 0)
-        throw new Error(`${summary.lost.length} candle closes ended with no signal (listed above)`);
-    }
+    // Live runs until Ctrl-C, then sums up like a replay.
+    const run = options.live ? await runLive(options, config, log) : await runReplay(options, config, log);
+    pipeline = run.pipeline;
+    const summary = await printSummary({
+      ...run,
+      log,
+      historyOptions: {
+        ...(run.runConfig.timeframe !== loaded.timeframe ? { timeframe: run.runConfig.timeframe } : {}),
+        ...(options.dataDir !== DEFAULT_DATA_DIR ? { dataDir: options.dataDir } : {}),
+      },
+    });
+    if (summary.lost.length > 0)
+      throw new Error(`${summary.lost.length} candle closes ended with no signal (listed above)`);
     if (options.serve || options.poll) await serveBot(pipeline, options, log);
   } finally {
     await pipeline?.close();
@@ -277,6 +282,12 @@ export function registerStartCommand(program: Command): void {
       "candle closes to replay from the sample series",
       parsePositiveInt("ticks"),
       SAMPLE_TICKS,
+    )
+    .addOption(
+      new Option(
+        "--log-format <format>",
+        "the handlers' log lines: text (default on a terminal) or json (as on Lambda; default when piped)",
+      ).choices(["text", "json"]),
     )
     .option("--serve", "afterwards, keep serving the bot webhook at http://127.0.0.1:<port>/telegram")
     .addOption(

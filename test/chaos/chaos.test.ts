@@ -9,7 +9,7 @@ import { sampleSeries } from "../../local/sample-series";
 import { hasShared } from "../support/shared";
 import { type ChaosReport, chaosLine, runChaos } from "./chaos-run";
 
-const CLOSES = 150;
+const CLOSES = 100;
 const WARMUP = loadConfig().lookbackCandles;
 
 /** The real BTC 5m series where ../shared is present; otherwise the synthetic sample series. */
