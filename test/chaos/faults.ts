@@ -26,8 +26,10 @@ export interface LlmTally {
 export async function startFaultyLlm(random: () => number): Promise<{ server: FakeServer; tally: LlmTally }> {
   const tally: LlmTally = { serverError: 0, rateLimit: 0, malformed: 0, billed: 0 };
   const { serverError, rateLimit, malformed } = FAULTS.llm;
+  // The first three calls fail one way each, so even a short run meets every fault; then the mix.
+  const firstDraws = [0, serverError, serverError + rateLimit];
   const server = await startFakeServer((): Reply => {
-    const draw = random();
+    const draw = firstDraws.shift() ?? random();
     if (draw < serverError) {
       tally.serverError += 1;
       return apiErrorReply(
