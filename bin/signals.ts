@@ -9,6 +9,7 @@ import { registerHistoryCommand } from "./commands/history";
 import { registerStartCommand } from "./commands/start";
 import { registerStatsCommand } from "./commands/stats";
 import { registerTelegramCommand } from "./commands/telegram";
+import { registerTestAlertCommand } from "./commands/test-alert";
 
 let inAction = false;
 const program = new Command()
@@ -25,6 +26,7 @@ registerStartCommand(program);
 registerHistoryCommand(program);
 registerCandlesCommand(program);
 registerTelegramCommand(program);
+registerTestAlertCommand(program);
 registerBacktestCommand(program);
 registerDoctorCommand(program);
 registerStatsCommand(program);

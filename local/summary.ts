@@ -25,7 +25,13 @@ export interface RunSummary {
   signals: number;
   alerts: number;
   notified: number;
+  /** LLM calls answered: stored LLM signals with tokens. */
   llmCalls: number;
+  /**
+   * Closes the LLM API failed (an ABSTAIN with the API's `error`: unavailable, quota, auth), by error,
+   * most first. Read from the stored signals, one per close, so redeliveries do not count twice.
+   */
+  llmFailures: Array<{ error: string; closes: number }>;
   /** What the LLM calls cost, from the daily spend ledger the budget keeps. */
   llmCostUsd: number;
   /** Budget days with LLM calls: a replay's are its candles' days. */
@@ -79,6 +85,11 @@ export async function summarise(
     alerts: all.filter((s) => s.alert).length,
     notified: all.filter((s) => s.notifiedAt).length,
     llmCalls: llm.filter((s) => s.tokens).length,
+    llmFailures: Object.entries(
+      count(llm.flatMap((s) => (s.action === "ABSTAIN" && s.error ? [s.error] : []))),
+    )
+      .map(([error, closes]) => ({ error, closes }))
+      .sort((a, b) => b.closes - a.closes),
     llmCostUsd: spend.reduce((sum, day) => sum + day.costUsd, 0),
     spendDays: spend.filter((day) => day.calls > 0).length,
     signalsCostUsd: llm.reduce((sum, s) => sum + (s.costUsd ?? 0), 0),
@@ -118,6 +129,15 @@ const describeCounts = (counts: Record<string, number>) =>
     .map(([name, n]) => `${n} ${name}`)
     .join(", ");
 
+/** ", 12 failed (LLM endpoint http://127.0.0.1:9/v1 unreachable (ECONNREFUSED))", or nothing. */
+function describeFailures(failures: RunSummary["llmFailures"]): string {
+  const [most, ...others] = failures;
+  if (!most) return "";
+  const failed = failures.reduce((sum, failure) => sum + failure.closes, 0);
+  const rest = others.length > 0 ? `; ${plural(others.length, "other error")}, see history` : "";
+  return `, ${failed} failed (${most.error}${rest})`;
+}
+
 export async function printSummary(run: {
   pipeline: LocalPipeline;
   runConfig: Config;
@@ -131,7 +151,7 @@ export async function printSummary(run: {
   const summary = await summarise(pipeline, config);
   const destination = hasTelegramToken() ? "sent to Telegram" : "printed above";
   const analyst = optionalEnv(OPENAI_KEY.envVar)
-    ? `${plural(summary.llmCalls, "LLM call")} to ${config.analyst.model}, $${summary.llmCostUsd.toFixed(4)}${billedBeyondSignals(summary)} over ${plural(summary.spendDays, "budget day")} (${config.timezone}; a replay spends on its candles' days)`
+    ? `${plural(summary.llmCalls, "LLM call")} answered by ${config.analyst.model}${describeFailures(summary.llmFailures)}, $${summary.llmCostUsd.toFixed(4)}${billedBeyondSignals(summary)} over ${plural(summary.spendDays, "budget day")} (${config.timezone}; a replay spends on its candles' days)`
     : "no LLM calls: the rules analyst decided (set OPENAI_API_KEY to ask GPT)";
   const { totals } = pipeline;
   log("");

@@ -1,4 +1,4 @@
-import OpenAI, { APIConnectionError, APIError } from "openai";
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
 import { zodResponseFormat } from "openai/helpers/zod";
 import {
   type AnalystModel,
@@ -6,6 +6,7 @@ import {
   type ModelCompletion,
   type ModelRequest,
   ModelUnavailableError,
+  ModelUnreachableError,
   VerdictSchema,
 } from "../core/verdict";
 
@@ -26,8 +27,10 @@ export interface OpenAiAnalystOptions {
  */
 export class OpenAiAnalyst implements AnalystModel {
   private readonly client: OpenAI;
+  private readonly timeoutMs: number;
 
   constructor(options: OpenAiAnalystOptions) {
+    this.timeoutMs = options.timeoutMs;
     this.client = new OpenAI({
       apiKey: options.apiKey,
       baseURL: options.baseURL,
@@ -59,8 +62,21 @@ export class OpenAiAnalyst implements AnalystModel {
         },
       };
     } catch (error) {
-      // Connection errors and timeouts carry no status: they are retried like 5xx.
-      if (error instanceof APIError && !(error instanceof APIConnectionError)) {
+      // No connection, a timeout or a 5xx: retried, and counted by the circuit breaker, under a
+      // message that names the endpoint (the SDK's own says only "Connection error.").
+      if (error instanceof APIConnectionError)
+        throw new ModelUnreachableError(
+          this.client.baseURL,
+          error instanceof APIConnectionTimeoutError
+            ? `LLM endpoint ${this.client.baseURL} timed out after ${this.timeoutMs / 1000} s`
+            : `LLM endpoint ${this.client.baseURL} unreachable (${connectionCause(error)})`,
+        );
+      if (error instanceof APIError && error.status !== undefined && error.status >= 500)
+        throw new ModelUnreachableError(
+          this.client.baseURL,
+          `LLM endpoint ${this.client.baseURL} answered HTTP ${error.status} (${error.message})`,
+        );
+      if (error instanceof APIError) {
         const kind = classifyApiFailure(error.status, error.code);
         if (kind !== "retry")
           throw new ModelUnavailableError(
@@ -71,4 +87,15 @@ export class OpenAiAnalyst implements AnalystModel {
       throw error;
     }
   }
+}
+
+/**
+ * The innermost cause of a connection failure: a system code (ECONNREFUSED, ENOTFOUND, ECONNRESET)
+ * when there is one, else its message (undici's "other side closed", "bad port").
+ */
+export function connectionCause(error: Error): string {
+  let deepest: unknown = error;
+  while ((deepest as { cause?: unknown }).cause instanceof Error) deepest = (deepest as Error).cause;
+  const { code, message } = deepest as { code?: unknown; message?: string };
+  return typeof code === "string" && /^E[A-Z]+$/.test(code) ? code : (message ?? "connection failed");
 }

@@ -25,7 +25,7 @@ import type {
 } from "../core/ports";
 import { isKnownSymbol } from "../core/symbols";
 import { parseJson, parseOrThrow, ValidationError } from "../core/validation";
-import type { AnalystModel } from "../core/verdict";
+import { type AnalystModel, ModelUnreachableError } from "../core/verdict";
 import { recordingFailures } from "../runtime/failure-recording";
 import { lazyHandler } from "../runtime/lazy-handler";
 import { logger } from "../runtime/logger";
@@ -88,7 +88,12 @@ function report(result: AnalysisResult, log: Logger): void {
     return;
   }
   const { signal } = result;
-  if (result.unavailable)
+  // A dead endpoint was logged once by the circuit breaker (with its URL); its closes are counted.
+  if (result.unavailable?.endpointDown)
+    log.info("LLM endpoint down: signal stored as ABSTAIN unavailable, not retried", {
+      error: result.unavailable.message,
+    });
+  else if (result.unavailable)
     log.error("LLM unavailable: signal stored as ABSTAIN, not retried", {
       reason: result.unavailable.reason,
       error: result.unavailable.message,
@@ -167,6 +172,9 @@ export function createAnalystHandler(deps: AnalystDeps) {
         const next = afterFailure(delivery);
         if (error instanceof AnalysisInProgressError)
           log.info(`another delivery is analysing this candle; ${next}`);
+        // The circuit breaker warns once per outage, naming the endpoint; each failure is not repeated.
+        else if (error instanceof ModelUnreachableError)
+          log.info(`analysis failed; ${next}`, { error: error.message });
         else log.warn(`analysis failed; ${next}`, { error: (error as Error).message });
         throw error;
       }

@@ -2,7 +2,9 @@ import { DynamoStore } from "../adapters/dynamo-store";
 import { OpenAiAnalyst } from "../adapters/openai-analyst";
 import { ENV_NAMES, FUNCTION_TIMEOUT_SECONDS } from "../adapters/resource-definitions";
 import type { Config } from "../core/config";
-import { systemClock } from "../core/ports";
+import { CircuitBreakerModel } from "../core/llm-circuit";
+import { plural } from "../core/plural";
+import { type Clock, systemClock } from "../core/ports";
 import type { AnalystModel } from "../core/verdict";
 import { loadConfig } from "../runtime/config";
 import { optionalEnv, requireEnv } from "../runtime/env";
@@ -30,7 +32,10 @@ const isMissingParameter = (error: unknown): boolean => {
  * The OpenAI analyst when a key is configured (OPENAI_API_KEY locally, else the SSM parameter named
  * by OPENAI_API_KEY_PARAMETER), otherwise undefined: the rules analyst. Logged once either way.
  */
-export async function openAiModelFromEnv(config: Config): Promise<AnalystModel | undefined> {
+export async function openAiModelFromEnv(
+  config: Config,
+  clock: Clock = systemClock,
+): Promise<AnalystModel | undefined> {
   let apiKey: string | undefined;
   try {
     apiKey = await readSecret(OPENAI_KEY);
@@ -50,7 +55,30 @@ export async function openAiModelFromEnv(config: Config): Promise<AnalystModel |
     model: config.analyst.model,
     baseURL: baseURL ?? "api.openai.com",
   });
-  return new OpenAiAnalyst({ apiKey, baseURL, timeoutMs: llmTimeoutMs(config) });
+  return guardedModel(new OpenAiAnalyst({ apiKey, baseURL, timeoutMs: llmTimeoutMs(config) }), config, clock);
+}
+
+/**
+ * The model behind this container's circuit breaker. Its outage is logged once: a WARN naming the
+ * endpoint and the cause at the first failure, one when calls pause, and the counts when it answers
+ * again; the closes in between are counted, not logged one by one.
+ */
+export function guardedModel(model: AnalystModel, config: Config, clock: Clock): CircuitBreakerModel {
+  const { failuresToPause, pauseSeconds } = config.analyst.circuitBreaker;
+  return new CircuitBreakerModel(model, { failuresToPause, pauseMs: pauseSeconds * 1000 }, clock, (event) => {
+    if (event.kind === "unreachable")
+      logger.warn(
+        `${event.error}; after ${plural(event.options.failuresToPause, "failure")} in a row, calls pause for ${event.options.pauseMs / 1000} s and closes are stored as ABSTAIN unavailable`,
+      );
+    else if (event.kind === "paused")
+      logger.warn(
+        `LLM calls paused for ${event.pauseMs / 1000} s after ${plural(event.failuresInRow, "failure")} in a row: closes until then are stored as ABSTAIN unavailable`,
+      );
+    else
+      logger.info(
+        `LLM endpoint answers again, after ${plural(event.failedCalls, "failed call")} and ${plural(event.refusedCalls, "close")} not sent while paused`,
+      );
+  });
 }
 
 /**
@@ -66,7 +94,10 @@ export function analystDepsFromEnv(
     config: chosen,
     clock: overrides.clock ?? systemClock,
     store: overrides.store ?? new DynamoStore(requireEnv(ENV_NAMES.tableName)),
-    model: "model" in overrides ? overrides.model : () => openAiModelFromEnv(chosen),
+    model:
+      "model" in overrides
+        ? overrides.model
+        : () => openAiModelFromEnv(chosen, overrides.clock ?? systemClock),
     leaseMs: overrides.leaseMs,
   };
 }

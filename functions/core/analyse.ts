@@ -86,7 +86,7 @@ export type AnalysisResult =
       llmCalled: boolean;
       alertReason: string;
       /** Set when the LLM could not be used and retrying would not help: log it loudly, once. */
-      unavailable?: { reason: AbstainReason; message: string };
+      unavailable?: Unavailable;
       /** Set when earlier signals' outcomes could not be written: a later close writes them. */
       outcomesFailed?: string;
     };
@@ -99,10 +99,17 @@ export class AnalysisInProgressError extends Error {
   }
 }
 
+export interface Unavailable {
+  reason: AbstainReason;
+  message: string;
+  /** The circuit breaker gave up on the endpoint: it logged the outage once, so this close need not. */
+  endpointDown?: boolean;
+}
+
 type Judgement = Pick<Signal, "action" | "confidence" | "reasons" | "horizon" | "analyst"> &
   Partial<Pick<Signal, "model" | "promptVersion" | "tokens" | "costUsd" | "error">> & {
     llmCalled: boolean;
-    unavailable?: { reason: AbstainReason; message: string };
+    unavailable?: Unavailable;
   };
 
 const fromVerdict = (verdict: Verdict): Pick<Signal, "action" | "confidence" | "reasons" | "horizon"> => ({
@@ -181,8 +188,12 @@ async function askModel(
   } catch (error) {
     await ports.spend.settle(day, -estimate, { prompt: 0, completion: 0 });
     const message = (error as Error).message;
+    // Quota, auth, a rejected request, or the circuit breaker on a dead endpoint (llm-circuit.ts).
     if (error instanceof ModelUnavailableError)
-      return abstain(error.reason, { error: message, unavailable: { reason: error.reason, message } });
+      return abstain(error.reason, {
+        error: message,
+        unavailable: { reason: error.reason, message, endpointDown: error.reason === "unavailable" },
+      });
     // Rate limit, 5xx, timeout: SQS redelivers, unless this is the last delivery before the DLQ.
     if (isLastDelivery(context.delivery))
       return abstain("unavailable", { error: message, unavailable: { reason: "unavailable", message } });

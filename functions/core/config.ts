@@ -112,6 +112,13 @@ export const ConfigSchema = z
         requestTimeoutMs: z.number().int().min(1000).max(120_000).default(20_000),
         maxOutputTokens: z.number().int().min(64).max(4096).default(300),
         recentSignals: z.number().int().min(0).max(10).default(3),
+        /** Unreachable failures in a row that pause LLM calls, and for how long (llm-circuit.ts). */
+        circuitBreaker: z
+          .strictObject({
+            failuresToPause: z.number().int().min(1).max(20).default(3),
+            pauseSeconds: z.number().int().min(1).max(3600).default(60),
+          })
+          .prefault({}),
         prices: z.record(z.string(), ModelPrice).default({
           "gpt-4o-mini": { inputPerMillion: 0.15, outputPerMillion: 0.6 },
           "gpt-4.1-mini": { inputPerMillion: 0.4, outputPerMillion: 1.6 },

@@ -130,7 +130,8 @@ export interface NotifyResult {
   retryReason?: string;
 }
 
-async function renderChart(signal: Signal, renderer: ChartRenderer | undefined) {
+/** The alert's chart as PNG, as every alert gets it; a failed render is reported, never thrown. */
+export async function renderChart(signal: Signal, renderer: ChartRenderer | undefined) {
   const svg = renderer ? alertChartSvg(signal) : undefined;
   if (!renderer || !svg) return { chart: "none" as const };
   try {

@@ -64,7 +64,7 @@ export interface AnalystModel {
   complete(request: ModelRequest): Promise<ModelCompletion>;
 }
 
-export type UnavailableReason = Extract<AbstainReason, "quota" | "auth" | "rejected">;
+export type UnavailableReason = Extract<AbstainReason, "quota" | "auth" | "rejected" | "unavailable">;
 
 export class ModelUnavailableError extends Error {
   constructor(
@@ -73,6 +73,21 @@ export class ModelUnavailableError extends Error {
   ) {
     super(message);
     this.name = "ModelUnavailableError";
+  }
+}
+
+/**
+ * The endpoint gave no answer to read: no connection, a timeout, or a 5xx. Retried like any transient
+ * failure, and counted by the circuit breaker (llm-circuit.ts). The message names the endpoint and the
+ * cause, e.g. `LLM endpoint http://127.0.0.1:9/v1 unreachable (ECONNREFUSED)`.
+ */
+export class ModelUnreachableError extends Error {
+  constructor(
+    readonly endpoint: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ModelUnreachableError";
   }
 }
 

@@ -1,13 +1,15 @@
-import { APIConnectionTimeoutError, InternalServerError, RateLimitError } from "openai";
+import { RateLimitError } from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { OpenAiAnalyst } from "../../functions/adapters/openai-analyst";
 import {
   type ModelCompletion,
   type ModelRequest,
   ModelUnavailableError,
+  ModelUnreachableError,
   readVerdict,
 } from "../../functions/core/verdict";
 import { apiErrorReply, chatCompletionBody } from "../analyst/chat-completions";
+import { closedPort, startHangUpServer } from "../support/dead-endpoints";
 import { type FakeServer, type RecordedRequest, type Reply, startFakeServer } from "../support/http-server";
 import { hasShared, readSharedJson, sharedMissing } from "../support/shared";
 
@@ -150,9 +152,51 @@ describe("OpenAiAnalyst over the Chat Completions protocol", () => {
     server.answer(() => ({ delayMs: 1_000, body: chatCompletionBody({ content: JSON.stringify(VERDICT) }) }));
     const quick = new OpenAiAnalyst({ apiKey: "sk-test", baseURL: `${server.url}/v1`, timeoutMs: 100 });
     const failure = await quick.complete(request).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(APIConnectionTimeoutError);
-    expect(failure).not.toBeInstanceOf(ModelUnavailableError);
+    expect(failure).toBeInstanceOf(ModelUnreachableError);
+    expect((failure as Error).message).toBe(`LLM endpoint ${server.url}/v1 timed out after 0.1 s`);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it("names the endpoint and the cause when a 5xx answers, for the circuit breaker to count", async () => {
+    server.answer(() => apiErrorReply(500, "server_error", null, "The server had an error."));
+    const failure = await analyst()
+      .complete(request)
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ModelUnreachableError);
+    expect(failure).toMatchObject({
+      endpoint: `${server.url}/v1`,
+      message: `LLM endpoint ${server.url}/v1 answered HTTP 500 (500 The server had an error.)`,
+    });
+  });
+
+  it("names the endpoint and the cause when nothing listens, or the socket is closed", async () => {
+    const port = await closedPort();
+    const refused = await new OpenAiAnalyst({
+      apiKey: "sk-test",
+      baseURL: `http://127.0.0.1:${port}/v1`,
+      timeoutMs: 2_000,
+    })
+      .complete(request)
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ModelUnreachableError);
+    expect((refused as Error).message).toBe(
+      `LLM endpoint http://127.0.0.1:${port}/v1 unreachable (ECONNREFUSED)`,
+    );
+
+    const hangUp = await startHangUpServer();
+    try {
+      const closed = await new OpenAiAnalyst({
+        apiKey: "sk-test",
+        baseURL: `${hangUp.url}/v1`,
+        timeoutMs: 2_000,
+      })
+        .complete(request)
+        .catch((error: unknown) => error);
+      expect((closed as Error).message).toBe(`LLM endpoint ${hangUp.url}/v1 unreachable (other side closed)`);
+      expect(hangUp.connections()).toBe(1);
+    } finally {
+      await hangUp.close();
+    }
   });
 
   it("reaches an OpenAI-compatible server through OPENAI_BASE_URL", async () => {
@@ -210,7 +254,7 @@ describe.skipIf(!hasShared(...REFERENCE))(
       replay(429, ...REFERENCE, "error-429-rate-limit.json");
       await expect(analyst().complete(request)).rejects.toBeInstanceOf(RateLimitError);
       replay(500, ...REFERENCE, "error-500-server-error.json");
-      await expect(analyst().complete(request)).rejects.toBeInstanceOf(InternalServerError);
+      await expect(analyst().complete(request)).rejects.toBeInstanceOf(ModelUnreachableError);
       expect(server.requests).toHaveLength(3);
     });
 

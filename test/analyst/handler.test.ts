@@ -9,6 +9,7 @@ import {
 import { analystDepsFromEnv } from "../../functions/analyst/wiring";
 import type { AnalysisRequest } from "../../functions/core/analysis-request";
 import { type ConfigInput, parseConfig } from "../../functions/core/config";
+import { CircuitBreakerModel } from "../../functions/core/llm-circuit";
 import type { AnalystModel, ModelCompletion, ModelRequest } from "../../functions/core/verdict";
 import { HOUR, jumpCandles, quietCandles, requestFor } from "../core/analyst/series";
 import { captureLogs } from "../support/capture-logs";
@@ -264,7 +265,7 @@ describe("analyst handler on the last delivery before the DLQ", () => {
         expect(failures(await analyst(eventOf(record(body, "m-500", count))))).toEqual(["m-500"]);
       const last = record(body, "m-500", ANALYSIS_QUEUE.maxReceiveCount);
       expect(failures(await analyst(eventOf(last)))).toEqual([]);
-    });
+    }, "INFO");
     expect(await table.store.getSignal(jump)).toMatchObject({
       action: "ABSTAIN",
       reasons: ["unavailable"],
@@ -324,7 +325,7 @@ describe("analystDepsFromEnv", () => {
       expect(await (without.model as () => Promise<unknown>)()).toBeUndefined();
       process.env.OPENAI_API_KEY = "sk-local";
       const withKey = analystDepsFromEnv(config, { store });
-      expect(await (withKey.model as () => Promise<unknown>)()).toBeInstanceOf(OpenAiAnalyst);
+      expect(await (withKey.model as () => Promise<unknown>)()).toBeInstanceOf(CircuitBreakerModel);
       expect(analystDepsFromEnv(config, { store, model: undefined }).model).toBeUndefined();
     } finally {
       if (saved.key === undefined) delete process.env.OPENAI_API_KEY;

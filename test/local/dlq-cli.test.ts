@@ -78,7 +78,11 @@ describe("npm start with the LLM down and two closes the table refuses, then dlq
     const unavailable = (await storedSignals()).filter((s) => s.reasons.includes("unavailable"));
     expect(unavailable.length).toBeGreaterThan(0);
     for (const signal of unavailable)
-      expect(signal).toMatchObject({ action: "ABSTAIN", error: "500 The server had an error" });
+      expect(signal).toMatchObject({
+        action: "ABSTAIN",
+        // The endpoint named (#11 finding 5), so a reader of the history knows which server failed.
+        error: `LLM endpoint ${llm.url}/v1 answered HTTP 500 (500 The server had an error)`,
+      });
   });
 
   it("exits non-zero and lists each close that ended with no signal: the two the table refused", async () => {
