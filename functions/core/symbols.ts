@@ -1,3 +1,4 @@
+import { editDistance } from "./closest-name";
 import type { ProviderName } from "./providers";
 import { quoteInput } from "./validation";
 
@@ -145,19 +146,6 @@ export function resolveSymbol(input: string, known: readonly string[] = KNOWN_SY
 
 /** The base asset of a pair name: BTC-USD, XBTUSD and BTCUSDT all give BTC or XBT. */
 const baseOf = (name: string) => keyOf(name).replace(/(USDT|USDC|USD)$/, "") || keyOf(name);
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
 
 const bases = new Map<string, string[]>();
 /** The bases a known symbol goes by: its own and each provider's (XBT for BTC-USD at Kraken). */
