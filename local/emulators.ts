@@ -149,6 +149,7 @@ async function rebuildWithIndexes(client: DynamoDBClient, tableName: string): Pr
 
 export interface AnalysisQueues {
   queueUrl: string;
+  queueArn: string;
   dlqUrl: string;
   dlqArn: string;
 }
@@ -162,10 +163,13 @@ export async function createAnalysisQueues(client: SQSClient, prefix = "signals"
     }),
   );
   const dlqUrl = dlq.QueueUrl as string;
-  const { Attributes } = await client.send(
-    new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }),
-  );
-  const dlqArn = Attributes?.QueueArn as string;
+  const arnOf = async (QueueUrl: string) => {
+    const { Attributes } = await client.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
+    );
+    return Attributes?.QueueArn as string;
+  };
+  const dlqArn = await arnOf(dlqUrl);
   const queue = await client.send(
     new CreateQueueCommand({
       QueueName: `${prefix}-analysis`,
@@ -179,7 +183,8 @@ export async function createAnalysisQueues(client: SQSClient, prefix = "signals"
       },
     }),
   );
-  return { queueUrl: queue.QueueUrl as string, dlqUrl, dlqArn };
+  const queueUrl = queue.QueueUrl as string;
+  return { queueUrl, queueArn: await arnOf(queueUrl), dlqUrl, dlqArn };
 }
 
 export const dynamoClientFor = (endpoint: string) =>

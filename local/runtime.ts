@@ -150,7 +150,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       // Restored messages were sent to the DLQ directly, so SQS cannot tell their source: name it.
       const outcome = await redriveDeadLetters(queues.dlqUrl, {
         client: sqsClient,
-        destinationArn: queues.dlqArn.replace(/-dlq$/, ""),
+        destinationArn: queues.queueArn,
       });
       await runQueuedAnalyses(parts);
       return outcome;

@@ -102,7 +102,7 @@ export async function runQueuedAnalyses({
   const drained = await drainQueue({
     client: sqsClient,
     queueUrl: queues.queueUrl,
-    queueArn: queues.dlqArn.replace(/-dlq$/, ""),
+    queueArn: queues.queueArn,
     batchSize: ANALYSIS_QUEUE.batchSize,
     handler: handlers.analyst,
   });

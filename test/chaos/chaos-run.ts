@@ -126,7 +126,9 @@ const countBy = (keys: string[]) => {
  * saw, what was lost, duplicated, delivered more or less than once, and billed twice.
  */
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
-  const random = seededRandom(options.seed);
+  // One stream per service, so each one's faults follow the seed whatever order the calls interleave in.
+  const stream = (n: number) => seededRandom(options.seed * 16 + n);
+  const [llmRandom, telegramRandom, dynamoRandom, killRandom] = [stream(1), stream(2), stream(3), stream(4)];
   const dataDir = join(options.workDir, "data");
   mkdirSync(dataDir, { recursive: true });
   const file = join(options.workDir, "chaos.csv");
@@ -134,10 +136,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
   const table = await startDynalite();
   const proxy = await startDynamoFaultProxy(table.endpoint);
-  const llm = await startFaultyLlm(random);
+  const llm = await startFaultyLlm(llmRandom);
   const telegram = await startFakeBotApi();
-  const faulted = addTelegramFaults(telegram, random, BLOCKED_CHAT);
-  addDynamoThrottling(proxy, random);
+  const faulted = addTelegramFaults(telegram, telegramRandom, BLOCKED_CHAT);
+  addDynamoThrottling(proxy, dynamoRandom);
   try {
     const args = [
       "--replay",
@@ -158,7 +160,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     };
     const first = startRun(args, env);
     const killedAt = await progressPast(first, options.killAfter);
-    await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 1_500)));
+    await new Promise((resolve) => setTimeout(resolve, Math.floor(killRandom() * 1_500)));
     first.child.kill("SIGKILL");
     await first.exited;
     options.log(`killed -9 after the close of ${killedAt}; running the same command again`);
