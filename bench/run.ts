@@ -9,6 +9,7 @@ const benches: Array<[string, () => Promise<{ run(): Promise<void> }>]> = [
   ["bundles", () => import("./bundles")],
   ["features", () => import("./features")],
   ["backtest", () => import("./backtest")],
+  ["local replay", () => import("./local-replay")],
 ];
 
 const only = process.argv[2];

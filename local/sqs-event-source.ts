@@ -106,6 +106,9 @@ export async function drainQueue(options: SqsEventSourceOptions): Promise<DrainS
         }),
       );
     }
+    // Nothing sends to the queue while it drains, so a batch that took all there was and all
+    // succeeded emptied it: asking for the depth again would only confirm that (a call per tick).
+    if (failed.length === 0 && depth.inFlight === 0 && Messages.length === depth.visible) break;
   }
   return stats;
 }

@@ -78,10 +78,10 @@ export interface AnalysisContext {
 export const ALERT_CHART_CLOSES = 60;
 
 export type AnalysisResult =
-  /** The signal already existed (a redelivery): nothing was called or written. */
+  /** The signal already existed (a redelivery): nothing was billed or written. */
   | { status: "exists"; key: SignalKey }
   | {
-      status: "stored" | "duplicate";
+      status: "stored";
       signal: Signal;
       llmCalled: boolean;
       alertReason: string;
@@ -241,8 +241,6 @@ export async function analyseCandles(
   context: AnalysisContext,
 ): Promise<AnalysisResult> {
   const key = signalKeyOf(request);
-  if (await ports.signals.getSignal(key)) return { status: "exists", key };
-
   const now = ports.clock.now();
   const { candles } = request;
   const gate = config.analyst.gate;
@@ -258,6 +256,8 @@ export async function analyseCandles(
       analyst: "rules",
       llmCalled: false,
     };
+  // Only a call that costs money is worth a read first: any other redelivery ends at the conditional put.
+  else if (await ports.signals.getSignal(key)) return { status: "exists", key };
   else judgement = await askModel(ports.model, request, features, triggers, config, ports, context, now);
 
   const { llmCalled, unavailable, ...verdict } = judgement;
@@ -294,6 +294,7 @@ export async function analyseCandles(
   const kept = signal.alert || actionable;
   const expiresAt = kept ? undefined : Math.floor(now / 1000) + config.retentionDays * 86_400;
   const status = await ports.signals.putSignal(signal, { expiresAt });
+  if (status === "duplicate") return { status: "exists", key };
   const scored = await recordDueOutcomes(ports.signals, key, candles, config.outcomes.horizons);
   return {
     status,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,8 +8,9 @@ import { parseConfig } from "../../functions/core/config";
 import type { Signal } from "../../functions/core/signal";
 import { timeframeMs } from "../../functions/core/timeframes";
 import { replayTicks, spanOf } from "../../local/replay-plan";
-import { type LocalPipeline, startLocalPipeline } from "../../local/runtime";
+import { endpointFile, type LocalPipeline, startLocalPipeline } from "../../local/runtime";
 import { sampleSeries } from "../../local/sample-series";
+import { countAwsCalls } from "../support/aws-calls";
 import { type FakeBotApi, startFakeBotApi } from "../support/fake-bot-api";
 
 const CHAT_ID = "424242";
@@ -40,6 +41,7 @@ describe("the local runtime, end to end on a replayed series", () => {
   let store: DynamoStore;
   let dataDir: string;
   const logged: string[] = [];
+  let replayCalls: { handlers: (operation: string) => number; proxyReads: number };
   /** A terminal, as a user's: the replay draws one progress bar on it. */
   const terminal = {
     isTTY: true,
@@ -66,7 +68,16 @@ describe("the local runtime, end to end on a replayed series", () => {
       progressStream: terminal,
     });
     store = new DynamoStore(pipeline.tableName);
+    const dynalite = new URL(readFileSync(endpointFile(dataDir), "utf8")).host;
+    const proxy = new URL(process.env.AWS_ENDPOINT_URL_DYNAMODB ?? "").host;
+    const counter = countAwsCalls();
     await pipeline.replay(ticks);
+    counter.stop();
+    replayCalls = {
+      handlers: (operation: string) =>
+        counter.calls.filter((call) => call.operation === operation && call.host !== dynalite).length,
+      proxyReads: counter.count({ host: dynalite }) - counter.count({ host: proxy }),
+    };
   }, 120_000);
 
   afterAll(async () => {
@@ -80,6 +91,20 @@ describe("the local runtime, end to end on a replayed series", () => {
     expect(final).toMatch(new RegExp(`closes \\[█+\\] 100% ${TICKS}/${TICKS} [\\d.]+/s in \\d+:\\d\\d`));
     expect(terminal.written.at(-1)).toBe("\n");
     expect(logged.filter((line) => line.includes("candle closes ("))).toEqual([]);
+  });
+
+  it("spends few calls on a close (#11): no read before a put, one queue depth per tick", async () => {
+    const closes = 2 * TICKS;
+    const alerts = (await allSignals(store)).filter((s) => s.alert).length;
+    // The conditional put guards a redelivery; only a close about to pay for the LLM reads first.
+    // The one read per alert is the notifier's: the chats it already reached.
+    expect(alerts).toBeGreaterThan(0);
+    expect(replayCalls.handlers("GetItem")).toBe(alerts);
+    expect(replayCalls.handlers("PutItem")).toBe(closes);
+    // The stream proxy learns a put's old item from the put itself; only an update is read first.
+    expect(replayCalls.proxyReads).toBe(replayCalls.handlers("UpdateItem"));
+    expect(replayCalls.handlers("GetQueueAttributes")).toBe(TICKS);
+    expect(replayCalls.handlers("ReceiveMessage")).toBe(TICKS);
   });
 
   it("stores exactly one signal per symbol and candle close, each naming its provider and analyst", async () => {

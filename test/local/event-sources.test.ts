@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand, SendMessageBatchCommand } from "@aws-sdk/client-sqs";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DynamoDBRecord, SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoStore } from "../../functions/adapters/dynamo-store";
@@ -32,11 +32,13 @@ describe("stream proxy in front of dynalite", () => {
   let close: () => Promise<void>;
   let store: DynamoStore;
   let take: () => DynamoDBRecord[];
+  let documents: DynamoDBDocumentClient;
   beforeAll(async () => {
     const dynalite = await startDynalite();
     await createSignalsTable(dynamoClientFor(dynalite.endpoint), "signals-proxy");
     const proxy = await startStreamProxy(dynalite.endpoint);
-    store = new DynamoStore("signals-proxy", DynamoDBDocumentClient.from(dynamoClientFor(proxy.endpoint)));
+    documents = DynamoDBDocumentClient.from(dynamoClientFor(proxy.endpoint));
+    store = new DynamoStore("signals-proxy", documents);
     take = proxy.take;
     close = async () => {
       await proxy.close();
@@ -65,6 +67,52 @@ describe("stream proxy in front of dynalite", () => {
     expect(modify?.eventName).toBe("MODIFY");
     expect(modify?.dynamodb?.NewImage?.notifiedAt).toEqual({ S: "2024-05-01T01:00:09.000Z" });
     expect(matchesFilter(modify, NOTIFIER_STREAM.filterPattern)).toBe(false);
+  });
+
+  it("tells INSERT from MODIFY and REMOVE as Streams do, and answers each caller as it asked", async () => {
+    const key = { pk: "PROXY#test", sk: "one" };
+    const put = (value: number, returnValues?: "ALL_OLD") =>
+      documents.send(
+        new PutCommand({ TableName: "signals-proxy", Item: { ...key, value }, ReturnValues: returnValues }),
+      );
+    // The proxy asks dynalite for the old item; a caller that did not ask gets no Attributes.
+    expect((await put(1)).Attributes).toBeUndefined();
+    expect((await put(2, "ALL_OLD")).Attributes).toEqual({ ...key, value: 1 });
+    const updated = await documents.send(
+      new UpdateCommand({
+        TableName: "signals-proxy",
+        Key: key,
+        UpdateExpression: "SET #v = :v",
+        ExpressionAttributeNames: { "#v": "value" },
+        ExpressionAttributeValues: { ":v": 3 },
+      }),
+    );
+    expect(updated.Attributes).toBeUndefined();
+    const created = await documents.send(
+      new UpdateCommand({
+        TableName: "signals-proxy",
+        Key: { ...key, sk: "two" },
+        UpdateExpression: "SET #v = :v",
+        ExpressionAttributeNames: { "#v": "value" },
+        ExpressionAttributeValues: { ":v": 9 },
+        ReturnValues: "UPDATED_NEW",
+      }),
+    );
+    expect(created.Attributes).toEqual({ value: 9 });
+    await documents.send(new DeleteCommand({ TableName: "signals-proxy", Key: key }));
+    // Deleting an item that is not there changes nothing, and Streams record nothing.
+    await documents.send(new DeleteCommand({ TableName: "signals-proxy", Key: { ...key, sk: "absent" } }));
+
+    const records = take();
+    expect(
+      records.map((r) => [r.eventName, r.dynamodb?.Keys?.sk?.S, r.dynamodb?.NewImage?.value?.N]),
+    ).toEqual([
+      ["INSERT", "one", "1"],
+      ["MODIFY", "one", "2"],
+      ["MODIFY", "one", "3"],
+      ["INSERT", "two", "9"],
+      ["REMOVE", "one", undefined],
+    ]);
   });
 });
 
