@@ -61,9 +61,9 @@ export interface LocalPipeline {
 export const endpointFile = (dataDir: string) => join(dataDir, "endpoint");
 
 /**
- * The local runtime of DESIGN.md: dynalite (behind a stream-recording proxy) and local-aws-sqs in this
- * process, the table and queues created from the stack's definitions, and the real handlers driven
- * with AWS-shaped events.
+ * The local runtime: dynalite (behind a stream-recording proxy) and local-aws-sqs in this process,
+ * the table and queues created from the stack's definitions, and the real handlers driven with
+ * AWS-shaped events. docs/ARCHITECTURE.md, "The local runtime", lists its known differences from AWS.
  */
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
   const dataDir = resolve(options.dataDir);

@@ -38,7 +38,8 @@ import { dynamoDocumentClient } from "./aws-clients";
 import { ANALYSIS_QUEUE, SIGNALS_TABLE } from "./resource-definitions";
 
 /**
- * The signals table. One table, string keys (see README, "Signals table"):
+ * The signals table. One table, string keys (docs/ARCHITECTURE.md, "The signals table: keys and access
+ * patterns"):
  *   signal        pk SIGNAL#<symbol>#<tf>   sk <candleTime>        (+ gsi1/gsi2 keys when alert,
  *                                                                   gsi3 keys when BUY or SELL)
  *   claim         pk CLAIM#<symbol>#<tf>    sk <candleTime>        (LLM lease, TTL)

@@ -10,7 +10,7 @@ export interface AlertDecision {
 }
 
 export interface AlertContext {
-  /** The symbol's last alert, if any (access pattern 3). */
+  /** The symbol's last alert, if any (access pattern 3 in docs/ARCHITECTURE.md). */
   lastAlert?: Pick<Signal, "action" | "candleTime">;
   /** Epoch ms the symbol is muted until, if muted. */
   mutedUntil?: number;

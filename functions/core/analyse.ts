@@ -271,7 +271,8 @@ export async function analyseCandles(
     createdAt: isoTime(now),
   };
 
-  // Only a BUY or SELL can alert (DESIGN: alert on transitions), so the policy's state is read for those.
+  // Only a BUY or SELL can alert (docs/ARCHITECTURE.md: alert on transitions), so the policy's state is
+  // read for those.
   const actionable = draft.action === "BUY" || draft.action === "SELL";
   const [lastAlert, mutes] = actionable
     ? await Promise.all([ports.signals.lastAlert(key.symbol, key.timeframe), ports.mutes.mutes(now)])

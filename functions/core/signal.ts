@@ -16,7 +16,7 @@ export type Outcome = z.infer<typeof OutcomeSchema>;
 
 /**
  * One analysis of one closed candle: what the analyst stores and what `history --json` prints.
- * These field names are a public contract (DESIGN.md, "The Signal record").
+ * These field names are a public contract (docs/ARCHITECTURE.md, "The Signal record: a public contract").
  */
 export const SignalSchema = z.object({
   symbol: z.string().min(1),
