@@ -223,7 +223,7 @@ async function measureHandler(candles: Candle[], config: Config, triggered: numb
   logger.setLogLevel("INFO");
   const started = performance.now();
   try {
-    await handler({ Records: records }, localContext("SignalPipeline-Analyst"));
+    await handler({ Records: records }, localContext("analyst"));
   } finally {
     process.stdout.write = write;
     logger.setLogLevel(level);

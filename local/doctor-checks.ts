@@ -18,6 +18,7 @@ import {
   warn,
   webhookCheck,
 } from "../functions/core/doctor";
+import { errorMessage } from "../functions/core/errors";
 import type { SignalReader, SpendLedger } from "../functions/core/ports";
 import { optionalEnv } from "../functions/runtime/env";
 import { OPENAI_KEY, TELEGRAM_TOKEN } from "../functions/runtime/secrets";
@@ -40,7 +41,7 @@ function configCheck(rawConfig: unknown): { check: Check; config?: Config } {
     const symbols = config.watchlist.map((item) => item.symbol).join(", ");
     return { check: ok("config", `valid: ${symbols} on ${config.timeframe}`), config };
   } catch (error) {
-    return { check: fail("config", (error as Error).message, "edit signals.config.ts") };
+    return { check: fail("config", errorMessage(error), "edit signals.config.ts") };
   }
 }
 
@@ -58,7 +59,7 @@ async function botTokenCheck(token: string | undefined, where: string): Promise<
       );
     return fail(
       "bot token",
-      `getMe failed: ${(error as Error).message}`,
+      `getMe failed: ${errorMessage(error)}`,
       "check the network and TELEGRAM_API_ROOT",
     );
   }
@@ -97,7 +98,7 @@ async function localChecks(config: Config, options: DoctorOptions): Promise<Chec
   try {
     opened = await openLocalStore(options.dataDir);
   } catch (error) {
-    checks.push(warn("local store", (error as Error).message, "run `npm start` first"));
+    checks.push(warn("local store", errorMessage(error), "run `npm start` first"));
     return checks;
   }
   try {

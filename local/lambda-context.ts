@@ -1,9 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { Context } from "aws-lambda";
+import { FUNCTION_TIMEOUT_SECONDS } from "../functions/adapters/resource-definitions";
 
-/** A Lambda Context for handlers driven by the local runtime. */
-export function localContext(functionName: string, timeoutMs = 60_000): Context {
-  const deadline = Date.now() + timeoutMs;
+export type LocalFunctionName = keyof typeof FUNCTION_TIMEOUT_SECONDS;
+
+/**
+ * A Lambda Context for handlers driven by the local runtime, with the function's own timeout from
+ * the stack's definitions, so a handler that budgets its remaining time sees what it would on AWS.
+ */
+export function localContext(functionName: LocalFunctionName): Context {
+  const deadline = Date.now() + FUNCTION_TIMEOUT_SECONDS[functionName] * 1000;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,

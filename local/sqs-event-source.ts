@@ -1,3 +1,4 @@
+import { setTimeout } from "node:timers/promises";
 import {
   DeleteMessageBatchCommand,
   type Message,
@@ -6,6 +7,8 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { queueDepth } from "../functions/adapters/queue-depth";
+import { errorMessage } from "../functions/core/errors";
+import { logger } from "../functions/runtime/logger";
 import { localContext } from "./lambda-context";
 
 export interface SqsEventSourceOptions {
@@ -65,7 +68,7 @@ export async function drainQueue(options: SqsEventSourceOptions): Promise<DrainS
     if (depth.visible + depth.inFlight === 0) break;
     if (depth.visible === 0) {
       // Failed messages are waiting out their visibility timeout.
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await setTimeout(100);
       continue;
     }
     // Asking for no more than are visible lets the emulator answer without waiting to fill the batch.
@@ -88,7 +91,12 @@ export async function drainQueue(options: SqsEventSourceOptions): Promise<DrainS
     try {
       const response = await handler({ Records: records }, localContext("analyst"));
       failedIds = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
-    } catch {
+    } catch (error) {
+      // Lambda logs a function's thrown error; the whole batch then reappears after its timeout.
+      logger.error("analyst invocation failed: its batch will be received again", {
+        error: errorMessage(error),
+        messages: records.length,
+      });
       failedIds = new Set(records.map((record) => record.messageId));
     }
     const succeeded = records.filter((record) => !failedIds.has(record.messageId));

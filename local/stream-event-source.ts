@@ -1,5 +1,7 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { NOTIFIER_STREAM } from "../functions/adapters/resource-definitions";
+import { errorMessage } from "../functions/core/errors";
+import { logger } from "../functions/runtime/logger";
 import { matchesFilter } from "./event-filter";
 import { localContext } from "./lambda-context";
 
@@ -30,7 +32,12 @@ export async function deliverStreamRecords(
       const failedSequences = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       const index = batch.findIndex((record) => failedSequences.has(record.dynamodb?.SequenceNumber ?? ""));
       if (index >= 0) firstFailed = index;
-    } catch {
+    } catch (error) {
+      // Lambda logs a function's thrown error; the event source then retries the whole batch.
+      logger.error("notifier invocation failed: its batch will be retried", {
+        error: errorMessage(error),
+        records: batch.length,
+      });
       firstFailed = 0;
     }
     stats.delivered += firstFailed;

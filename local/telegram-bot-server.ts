@@ -13,6 +13,7 @@ import {
 } from "../functions/bot/handler";
 import type { BotOutcome, BotReplier } from "../functions/core/bot/bot";
 import { ALLOWED_UPDATES, UpdateSchema } from "../functions/core/bot/update";
+import { errorMessage } from "../functions/core/errors";
 import type { OutgoingMessage } from "../functions/core/notify";
 import { fieldPath } from "../functions/core/validation";
 import { localContext } from "./lambda-context";
@@ -141,7 +142,7 @@ export async function startBotWebhookServer(options: BotWebhookServerOptions): P
       }
       response.writeHead(result.statusCode, result.headers).end(result.body);
     } catch (error) {
-      response.writeHead(500, { "content-type": "text/plain" }).end((error as Error).message);
+      response.writeHead(500, { "content-type": "text/plain" }).end(errorMessage(error));
     }
   });
   const port = options.port ?? 8787;

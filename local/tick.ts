@@ -1,6 +1,7 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBRecord } from "aws-lambda";
 import { ANALYSIS_QUEUE } from "../functions/adapters/resource-definitions";
+import { errorMessage } from "../functions/core/errors";
 import type { FetcherResult } from "../functions/fetcher/handler";
 import type { AnalysisQueues } from "./emulators";
 import { localContext } from "./lambda-context";
@@ -42,8 +43,6 @@ export const emptyTotals = (): RunTotals => ({
 /** Lambda retries a failed asynchronous invocation (the Scheduler's) twice before giving up. */
 const ASYNC_INVOKE_ATTEMPTS = 3;
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /**
  * The outbox sweep, as its schedule would invoke the notifier. Locally the stream has just been
  * delivered in full, so no minimum age is needed: whatever is still unnotified is the sweep's.
@@ -54,7 +53,7 @@ export async function sweepOutbox(handlers: LocalHandlers, totals: RunTotals): P
     totals.sweptAlerts += swept.notified.length;
   } catch (error) {
     // A failed scheduled sweep is not retried on AWS either: the next one finds the same alerts.
-    totals.failedSweeps.push({ error: errorText(error) });
+    totals.failedSweeps.push({ error: errorMessage(error) });
   }
 }
 
@@ -81,7 +80,7 @@ export async function runTick(input: TickInput): Promise<FetcherResult | undefin
       fetched = await input.handlers.fetcher({ scheduledTime }, localContext("fetcher"));
     } catch (error) {
       if (attempt < ASYNC_INVOKE_ATTEMPTS) continue;
-      input.totals.failedTicks.push({ scheduledTime, error: errorText(error) });
+      input.totals.failedTicks.push({ scheduledTime, error: errorMessage(error) });
       return undefined;
     }
   }

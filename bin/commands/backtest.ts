@@ -11,7 +11,7 @@ import { type BacktestResult, replayCandles, runBacktest } from "../../local/bac
 import { cachedModel } from "../../local/cached-model";
 import { progressBar } from "../../local/progress";
 import { replayTimeframe } from "../../local/replay-plan";
-import { parseSymbolArgument } from "./history";
+import { parseSymbolArgument } from "./arguments";
 import { readReplay } from "./start";
 
 interface BacktestOptions {

@@ -13,7 +13,7 @@ import { dlqFile, readDlqFile } from "../../local/dlq-files";
 import { resolveStoreDir } from "../../local/local-store";
 import { startLocalPipeline } from "../../local/runtime";
 import { requireStackOutput } from "../../local/stack-outputs";
-import { DEFAULT_DATA_DIR, parseEndpoint } from "./start";
+import { DEFAULT_DATA_DIR, parseEndpoint } from "./arguments";
 
 interface DlqOptions {
   queue?: DeadLetterQueueName;

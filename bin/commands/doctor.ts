@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { hasFailure, renderChecks } from "../../functions/core/doctor";
 import { doctorChecks } from "../../local/doctor-checks";
 import rawConfig from "../../signals.config";
-import { DEFAULT_DATA_DIR } from "./start";
+import { DEFAULT_DATA_DIR } from "./arguments";
 
 interface DoctorOptions {
   aws?: boolean;

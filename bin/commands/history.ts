@@ -1,17 +1,16 @@
-import { type Command, InvalidArgumentError, Option } from "commander";
+import { type Command, Option } from "commander";
 import { DynamoStore } from "../../functions/adapters/dynamo-store";
 import { STACK_OUTPUTS } from "../../functions/adapters/resource-definitions";
 import { localDay } from "../../functions/core/calendar";
 import type { Config } from "../../functions/core/config";
 import { plural } from "../../functions/core/plural";
 import type { SignalReader, SpendLedger } from "../../functions/core/ports";
-import { resolveSymbol } from "../../functions/core/symbols";
-import { parseDuration, TIMEFRAMES, type Timeframe } from "../../functions/core/timeframes";
+import { TIMEFRAMES, type Timeframe } from "../../functions/core/timeframes";
 import { loadConfig } from "../../functions/runtime/config";
 import { openLocalStore } from "../../local/local-store";
 import { requireStackOutput } from "../../local/stack-outputs";
+import { DEFAULT_DATA_DIR, parsePositiveInt, parseSince, parseSymbolArgument } from "./arguments";
 import { historyCsv, historyReport, readHistoryWindow, selectRows, TABLE_LIMIT } from "./history-view";
-import { DEFAULT_DATA_DIR } from "./start";
 
 interface HistoryOptions {
   since?: number;
@@ -23,27 +22,6 @@ interface HistoryOptions {
   aws?: boolean;
   dataDir: string;
 }
-
-/**
- * A symbol argument or option: `btc` gives BTC-USD. A SymbolError is no Commander error, so the CLI
- * prints its message as the one line `error: unknown symbol "…"; similar: …`.
- */
-export const parseSymbolArgument = (symbol: string): string => resolveSymbol(symbol);
-
-export const parseSince = (text: string) => {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-};
-
-const parseLimit = (text: string) => {
-  const limit = Number(text);
-  if (!Number.isInteger(limit) || limit < 1)
-    throw new InvalidArgumentError(`limit "${text}" is not a positive integer`);
-  return limit;
-};
 
 /** The local store `npm start` wrote, or with --aws the deployed table named by the stack outputs. */
 export async function openStore(
@@ -66,7 +44,7 @@ export function registerHistoryCommand(program: Command): void {
     .option(
       "--limit <n>",
       `at most this many rows (default: ${TABLE_LIMIT} in the table, all with --json or --csv)`,
-      parseLimit,
+      parsePositiveInt("limit"),
     )
     .addOption(new Option("--timeframe <tf>", "timeframe (default: the config's)").choices(TIMEFRAMES))
     .option("--alerts", "only the alerts")

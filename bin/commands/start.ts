@@ -1,5 +1,5 @@
 import { createServer } from "node:net";
-import { type Command, InvalidArgumentError, Option } from "commander";
+import { type Command, Option } from "commander";
 import { loadReplayFile, ReplaySource } from "../../functions/adapters/prices/replay";
 import type { Config } from "../../functions/core/config";
 import { TIMEFRAMES, type Timeframe, timeframeMs } from "../../functions/core/timeframes";
@@ -14,9 +14,14 @@ import { sampleSeries } from "../../local/sample-series";
 import { DEFAULT_SERVE_PORT, serveBot } from "../../local/serve";
 import { liveStoreDir, replayStoreDir, storeExists } from "../../local/store-dirs";
 import { printSummary } from "../../local/summary";
-import { parseSymbolArgument } from "./history";
+import {
+  DEFAULT_DATA_DIR,
+  parseEndpoint,
+  parsePositiveInt,
+  parseSymbolArgument,
+  parseSymbolList,
+} from "./arguments";
 
-export const DEFAULT_DATA_DIR = ".signals";
 /** Candle closes the default sample replay runs through the pipeline. */
 const SAMPLE_TICKS = 168;
 
@@ -34,21 +39,6 @@ export interface StartOptions {
   ticks: number;
   timeframe?: Timeframe;
 }
-
-const parseSymbolList = (text: string) => text.split(",").map((symbol) => parseSymbolArgument(symbol.trim()));
-
-const parsePositiveInt = (what: string) => (text: string) => {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new InvalidArgumentError(`${what} "${text}" is not a positive integer`);
-  return value;
-};
-
-export const parseEndpoint = (text: string) => {
-  if (!URL.canParse(text) || !/^https?:$/.test(new URL(text).protocol))
-    throw new InvalidArgumentError(`"${text.slice(0, 80)}" is not an http(s) URL`);
-  return text;
-};
 
 /** The config for this run: the chosen symbols replace the watchlist, keeping any provider chains. */
 function localConfig(config: Config, symbols: string[] | undefined): Config {

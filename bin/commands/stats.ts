@@ -3,8 +3,8 @@ import { parseDuration, TIMEFRAMES, type Timeframe } from "../../functions/core/
 import { DEFAULT_STATS_WINDOW, readTrackRecord } from "../../functions/core/track-record/stats";
 import { statsTable } from "../../functions/core/track-record/stats-table";
 import { loadConfig } from "../../functions/runtime/config";
-import { openStore, parseSince, parseSymbolArgument } from "./history";
-import { DEFAULT_DATA_DIR } from "./start";
+import { DEFAULT_DATA_DIR, parseSince, parseSymbolArgument } from "./arguments";
+import { openStore } from "./history";
 
 interface Window {
   text: string;

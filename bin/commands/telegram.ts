@@ -7,6 +7,7 @@ import { TELEGRAM_WEBHOOK_SECRET_ENV } from "../../functions/adapters/telegram-e
 import { BOT_COMMANDS } from "../../functions/core/bot/commands";
 import { ALLOWED_UPDATES } from "../../functions/core/bot/update";
 import { WEBHOOK_SECRET_PATTERN, webhookSecretFromToken } from "../../functions/core/bot/webhook-secret";
+import { errorMessage } from "../../functions/core/errors";
 import { loadConfig } from "../../functions/runtime/config";
 import { optionalEnv } from "../../functions/runtime/env";
 import { TELEGRAM_TOKEN } from "../../functions/runtime/secrets";
@@ -44,7 +45,7 @@ async function botToken(explicit: string | undefined, parameterName: string): Pr
     if (stored) return stored;
   } catch (error) {
     throw new Error(
-      `no bot token: pass --token, set ${TELEGRAM_TOKEN.envVar}, or create the SSM parameter ${parameterName} (${(error as Error).message})`,
+      `no bot token: pass --token, set ${TELEGRAM_TOKEN.envVar}, or create the SSM parameter ${parameterName} (${errorMessage(error)})`,
     );
   }
   throw new Error(`SSM parameter ${parameterName} is empty`);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { getParameter } from "@aws-lambda-powertools/parameters/ssm";
 import type { Command } from "commander";
 import { GrammyError } from "grammy";
@@ -6,6 +7,7 @@ import { ResvgChartRenderer } from "../../functions/adapters/telegram-chart-png"
 import { TELEGRAM_CHAT_ID_ENV, telegramChatIds } from "../../functions/adapters/telegram-env";
 import { TelegramMessenger } from "../../functions/adapters/telegram-messenger";
 import type { Config } from "../../functions/core/config";
+import { errorMessage } from "../../functions/core/errors";
 import { TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT } from "../../functions/core/message";
 import { deliver, renderChart } from "../../functions/core/notify";
 import { sampleAlert, testAlertText } from "../../functions/core/test-alert";
@@ -17,14 +19,13 @@ import { sampleSeries } from "../../local/sample-series";
 const SAMPLE_SYMBOL = "BTC-USD";
 /** Closes searched for a sample alert, beyond the window each close is analysed on. */
 const SAMPLE_CLOSES = 500;
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function tokenFromSsm(name: string): Promise<string> {
   let value: string | undefined;
   try {
     value = await getParameter(name, { decrypt: true });
   } catch (error) {
-    throw new Error(`could not read the bot token from SSM parameter ${name}: ${(error as Error).message}`);
+    throw new Error(`could not read the bot token from SSM parameter ${name}: ${errorMessage(error)}`);
   }
   if (!value) throw new Error(`SSM parameter ${name} is empty: put the bot token from @BotFather in it`);
   return value;
@@ -50,7 +51,7 @@ async function checkToken(token: string): Promise<string> {
       throw new Error(
         "the bot token was refused by Telegram (401 Unauthorized): copy it again from @BotFather",
       );
-    throw new Error(`could not reach Telegram to check the bot token: ${(error as Error).message}`);
+    throw new Error(`could not reach Telegram to check the bot token: ${errorMessage(error)}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   ChangeMessageVisibilityBatchCommand,
   GetQueueAttributesCommand,
@@ -118,6 +119,6 @@ export async function redriveDeadLetters(
       ...(task?.FailureReason ? { failureReason: task.FailureReason } : {}),
     };
     if (outcome.status !== "RUNNING" || Date.now() >= deadline) return outcome;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await sleep(POLL_MS);
   }
 }

@@ -1,4 +1,5 @@
 import { Api, GrammyError } from "grammy";
+import { errorMessage } from "../core/errors";
 import type { SendOutcome } from "../core/notify";
 import { optionalEnv } from "../runtime/env";
 
@@ -32,7 +33,7 @@ const CHAT_GONE =
  */
 export function classifyBotApiError(error: unknown): Exclude<SendOutcome, { kind: "sent" }> {
   if (!(error instanceof GrammyError)) {
-    return { kind: "failed", description: error instanceof Error ? error.message : String(error) };
+    return { kind: "failed", description: errorMessage(error) };
   }
   const { error_code: code, description, parameters } = error;
   if (code === 429) {

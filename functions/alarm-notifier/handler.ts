@@ -1,6 +1,7 @@
 import type { Context, SNSEvent } from "aws-lambda";
 import { deliverAlarm } from "../core/alarm-delivery";
 import { parseAlarmStateChange } from "../core/alarms";
+import { errorMessage } from "../core/errors";
 import type { Messenger } from "../core/notify";
 import { lazyHandler } from "../runtime/lazy-handler";
 import { logger } from "../runtime/logger";
@@ -27,7 +28,7 @@ export function createAlarmNotifierHandler(deps: AlarmNotifierDeps) {
       try {
         change = parseAlarmStateChange(record.Sns?.Message ?? "");
       } catch (error) {
-        log.error("unreadable alarm message dropped", { error: (error as Error).message });
+        log.error("unreadable alarm message dropped", { error: errorMessage(error) });
         continue;
       }
       const delivery = await deliverAlarm(change, deps.chatIds, deps.messenger);

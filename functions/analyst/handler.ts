@@ -12,6 +12,7 @@ import { AnalysisInProgressError, type AnalysisResult, analyse, storePorts } fro
 import { type AnalysisRequest, AnalysisRequestSchema } from "../core/analysis-request";
 import type { Config } from "../core/config";
 import { afterFailure, type Delivery } from "../core/delivery";
+import { errorMessage } from "../core/errors";
 import type {
   AnalysisClaims,
   Clock,
@@ -159,7 +160,7 @@ export function createAnalystHandler(deps: AnalystDeps) {
         request = parseAnalysisRequest(record.body);
       } catch (error) {
         log.error(`analysis request rejected; ${afterFailure(delivery)}`, {
-          error: (error as Error).message,
+          error: errorMessage(error),
         });
         metrics.addMetric("RequestsRejected", MetricUnit.Count, 1);
         throw error;
@@ -175,7 +176,7 @@ export function createAnalystHandler(deps: AnalystDeps) {
         // The circuit breaker warns once per outage, naming the endpoint; each failure is not repeated.
         else if (error instanceof ModelUnreachableError)
           log.info(`analysis failed; ${next}`, { error: error.message });
-        else log.warn(`analysis failed; ${next}`, { error: (error as Error).message });
+        else log.warn(`analysis failed; ${next}`, { error: errorMessage(error) });
         throw error;
       }
     };

@@ -6,6 +6,7 @@ import { type Candle, fromTuple } from "./candles";
 import type { Config } from "./config";
 import { costUsd, estimateCallCost, priceFor } from "./cost";
 import { type Delivery, isLastDelivery } from "./delivery";
+import { errorMessage } from "./errors";
 import { evaluateGate, type Trigger } from "./gate";
 import { computeFeatures, type Features } from "./indicators";
 import type {
@@ -126,16 +127,27 @@ const roundUsd = (usd: number) => Number(usd.toFixed(8));
  * and so is a transient one on the message's last delivery. A verdict already billed for this close
  * (its signal write failed) is reused: one call, one cost, one verdict.
  */
-async function askModel(
-  model: AnalystModel,
-  request: AnalysisInput,
-  features: Features,
-  triggers: Trigger[],
-  config: Config,
-  ports: AnalysisPorts,
-  context: AnalysisContext,
-  now: number,
-): Promise<Judgement> {
+interface ModelQuestion {
+  model: AnalystModel;
+  request: AnalysisInput;
+  features: Features;
+  triggers: Trigger[];
+  config: Config;
+  ports: AnalysisPorts;
+  context: AnalysisContext;
+  now: number;
+}
+
+async function askModel({
+  model,
+  request,
+  features,
+  triggers,
+  config,
+  ports,
+  context,
+  now,
+}: ModelQuestion): Promise<Judgement> {
   const key = signalKeyOf(request);
   const analyst = config.analyst;
   const billed = await ports.verdicts.getVerdict(key);
@@ -187,7 +199,7 @@ async function askModel(
     });
   } catch (error) {
     await ports.spend.settle(day, -estimate, { prompt: 0, completion: 0 });
-    const message = (error as Error).message;
+    const message = errorMessage(error);
     // Quota, auth, a rejected request, or the circuit breaker on a dead endpoint (llm-circuit.ts).
     if (error instanceof ModelUnavailableError)
       return abstain(error.reason, {
@@ -258,7 +270,17 @@ export async function analyseCandles(
     };
   // Only a call that costs money is worth a read first: any other redelivery ends at the conditional put.
   else if (await ports.signals.getSignal(key)) return { status: "exists", key };
-  else judgement = await askModel(ports.model, request, features, triggers, config, ports, context, now);
+  else
+    judgement = await askModel({
+      model: ports.model,
+      request,
+      features,
+      triggers,
+      config,
+      ports,
+      context,
+      now,
+    });
 
   const { llmCalled, unavailable, ...verdict } = judgement;
   const draft = {

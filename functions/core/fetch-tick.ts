@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { type AnalysisRequest, AnalysisRequestSchema } from "./analysis-request";
 import { toTuple } from "./candles";
+import { errorMessage } from "./errors";
 import { CandleRejection, ProviderError } from "./market-errors";
 import type { AnalysisQueue, CandleQuery, CandleSeries, LatestSignals, PriceSource } from "./ports";
 import { isoTime } from "./signal";
@@ -23,14 +25,10 @@ export interface ChainResult {
   attempts: ProviderAttempt[];
 }
 
-const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 /** A provider's failure in its own words: an HTTP answer as it came, any other by its kind. */
 function attemptOf(provider: string, error: unknown): ProviderAttempt {
   if (error instanceof CandleRejection) return { provider, outcome: "rejected", reason: error.reason };
-  if (!(error instanceof ProviderError)) return { provider, outcome: "failed", reason: describe(error) };
+  if (!(error instanceof ProviderError)) return { provider, outcome: "failed", reason: errorMessage(error) };
   const reason = error.detail.startsWith("HTTP ") ? error.detail : `${error.kind}: ${error.detail}`;
   return { provider, outcome: "failed", reason, ...(error.status ? { status: error.status } : {}) };
 }
@@ -202,7 +200,7 @@ async function lastStoredCandleTime(
   try {
     return { lastStored: await ports.latest.latestCandleTime(symbol, input.timeframe) };
   } catch (error) {
-    return { catchUpError: `last stored signal unreadable, no catch-up: ${describe(error)}` };
+    return { catchUpError: `last stored signal unreadable, no catch-up: ${errorMessage(error)}` };
   }
 }
 
@@ -234,7 +232,7 @@ export async function runFetchTick(input: FetchTickInput, ports: FetchTickPorts)
       const fetchOnce = () => Promise.race([fetchThroughChain(ports.sources(symbol), query), outOfTime]);
       let { series, attempts } = await fetchOnce();
       if (series && input.lagRetryMs && lagsBehind(symbol, series, input.timeframe, input.now)) {
-        await (ports.sleep ?? wait)(input.lagRetryMs);
+        await (ports.sleep ?? sleep)(input.lagRetryMs);
         const again = await fetchOnce();
         if (again.series && (again.series.candles.at(-1)?.time ?? 0) > (series.candles.at(-1)?.time ?? 0))
           ({ series, attempts } = again);
@@ -260,7 +258,13 @@ export async function runFetchTick(input: FetchTickInput, ports: FetchTickPorts)
         return { outcome, requests };
       } catch (error) {
         return {
-          outcome: { symbol, status: "failed", provider: series.provider, attempts, error: describe(error) },
+          outcome: {
+            symbol,
+            status: "failed",
+            provider: series.provider,
+            attempts,
+            error: errorMessage(error),
+          },
           requests: [],
         };
       }
@@ -270,7 +274,7 @@ export async function runFetchTick(input: FetchTickInput, ports: FetchTickPorts)
   const toSend = fetched.flatMap((f) => f.requests.map((request) => ({ outcome: f.outcome, request })));
   const sent = await ports.queue
     .send(toSend.map((f) => f.request))
-    .catch((error: unknown) => toSend.map(() => ({ error: describe(error) })));
+    .catch((error: unknown) => toSend.map(() => ({ error: errorMessage(error) })));
   toSend.forEach((f, index) => {
     const error = sent[index]?.error;
     if (error) Object.assign(f.outcome, { status: "failed", error: `queue: ${error}` });

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { closestName } from "./closest-name";
+import { errorMessage } from "./errors";
 
 /** A rejected input: the message names each bad field and the value it held. */
 export class ValidationError extends Error {
@@ -80,6 +81,6 @@ export function parseJson(text: string, subject: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ValidationError(subject, [`body = ${showValue(text)}: not JSON (${(error as Error).message})`]);
+    throw new ValidationError(subject, [`body = ${showValue(text)}: not JSON (${errorMessage(error)})`]);
   }
 }

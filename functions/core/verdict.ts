@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { errorMessage } from "./errors";
 import { parseJson, parseOrThrow } from "./validation";
 
 /**
@@ -129,13 +130,13 @@ export function readVerdict(completion: ModelCompletion): VerdictOutcome {
   try {
     json = parseJson(completion.content, "model output");
   } catch (error) {
-    return abstain("invalid-output", (error as Error).message);
+    return abstain("invalid-output", errorMessage(error));
   }
   let verdict: Verdict;
   try {
     verdict = parseOrThrow(VerdictSchema, json, "model verdict");
   } catch (error) {
-    return abstain("schema-mismatch", (error as Error).message);
+    return abstain("schema-mismatch", errorMessage(error));
   }
   return {
     kind: "verdict",

@@ -10,6 +10,7 @@ import { matchesFilter } from "../../local/event-filter";
 import { drainQueue } from "../../local/sqs-event-source";
 import { deliverStreamRecords } from "../../local/stream-event-source";
 import { startStreamProxy } from "../../local/stream-proxy";
+import { captureLogs } from "../support/capture-logs";
 import { startTestQueues } from "../support/emulators";
 
 const signal = (hour: number, alert: boolean): Signal => ({
@@ -177,6 +178,35 @@ describe("SQS event source on local-aws-sqs", () => {
     );
     expect(Attributes?.ApproximateNumberOfMessages).toBe("1");
   });
+
+  it("logs why an analyst invocation threw, and receives its batch again (#13 item 3)", async () => {
+    await queues.client.send(
+      new SendMessageBatchCommand({ QueueUrl: queues.queueUrl, Entries: [{ Id: "0", MessageBody: "once" }] }),
+    );
+    let calls = 0;
+    const { result, lines } = await captureLogs(() =>
+      drainQueue({
+        client: queues.client,
+        queueUrl: queues.queueUrl,
+        queueArn: "arn:aws:sqs:us-east-1:123456789012:signals-analysis",
+        batchSize: 10,
+        visibilityTimeoutSeconds: 1,
+        handler: async () => {
+          calls += 1;
+          if (calls === 1) throw new Error("Runtime.ImportModuleError: no such module");
+          return { batchItemFailures: [] };
+        },
+      }),
+    );
+    expect(result).toMatchObject({ received: 2, succeeded: 1, failed: 1 });
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: "ERROR",
+        message: expect.stringMatching(/analyst invocation failed/),
+        error: "Runtime.ImportModuleError: no such module",
+      }),
+    );
+  });
 });
 
 describe("stream event source", () => {
@@ -200,6 +230,25 @@ describe("stream event source", () => {
     expect(calls).toHaveLength(1 + NOTIFIER_STREAM.retryAttempts);
     expect(stats.delivered).toBe(1);
     expect(stats.discarded.map((r) => r.dynamodb?.SequenceNumber)).toEqual(["2", "3"]);
+  });
+
+  it("logs why a notifier invocation threw, then retries the batch (#13 item 3)", async () => {
+    let calls = 0;
+    const { result, lines } = await captureLogs(() =>
+      deliverStreamRecords([record(7)], async () => {
+        calls += 1;
+        if (calls === 1) throw new Error("Telegram socket hang up");
+        return { batchItemFailures: [] };
+      }),
+    );
+    expect(result.delivered).toBe(1);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: "ERROR",
+        message: expect.stringMatching(/notifier invocation failed/),
+        error: "Telegram socket hang up",
+      }),
+    );
   });
 
   it("skips records the filter drops", async () => {

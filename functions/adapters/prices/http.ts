@@ -1,3 +1,4 @@
+import { errorMessage } from "../../core/errors";
 import { ProviderError } from "../../core/market-errors";
 import { type RateGate, realSleep, type Sleep } from "./rate-gate";
 
@@ -97,7 +98,7 @@ export async function getJson(url: string, options: GetJsonOptions): Promise<unk
       if (isTimeout(error)) throw fail("timeout", `no answer within ${timeoutMs} ms`);
       lastError = fail(
         "network",
-        (error as Error).cause ? String((error as Error).cause) : (error as Error).message,
+        (error as Error).cause ? String((error as Error).cause) : errorMessage(error),
       );
       if (attempt < maxAttempts) await sleep(backoff);
       continue;

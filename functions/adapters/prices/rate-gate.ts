@@ -1,6 +1,7 @@
 import type { RateLimit } from "../../core/providers";
 
 export type Sleep = (ms: number) => Promise<void>;
+/** The global timer, not node:timers/promises: the gate's tests run it on a fake clock, which swaps it. */
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Share of a documented limit we allow ourselves: the server counts arrivals, which jitter. */

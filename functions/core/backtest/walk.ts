@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { type AnalysisInput, type AnalysisPorts, analyseCandles } from "../analyse";
 import type { Candle } from "../candles";
 import type { Config } from "../config";
+import { errorMessage } from "../errors";
 import { isoTime, type Signal } from "../signal";
 import { tradesContinuously } from "../symbols";
 import { type Timeframe, timeframeMs } from "../timeframes";
@@ -27,8 +29,7 @@ export interface WalkInput {
   pause?: (attempt: number) => Promise<void>;
 }
 
-const backOff = (attempt: number) =>
-  new Promise<void>((resolve) => setTimeout(resolve, 1000 * 2 ** (attempt - 1)));
+const backOff = (attempt: number) => sleep(1000 * 2 ** (attempt - 1));
 
 /** Seconds after a candle's close at which the schedule would fire: the live fetcher's moment. */
 const TICK_DELAY_MS = 5_000;
@@ -81,7 +82,7 @@ export async function walkForward(
       } catch (error) {
         if (attempt >= attempts)
           throw new Error(
-            `the close of ${request.candleTime} failed ${attempts} times: ${(error as Error).message}`,
+            `the close of ${request.candleTime} failed ${attempts} times: ${errorMessage(error)}`,
           );
         await (input.pause ?? backOff)(attempt);
       }

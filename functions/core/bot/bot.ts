@@ -1,5 +1,6 @@
 import { formatLocalTime, localDay } from "../calendar";
 import type { Config } from "../config";
+import { errorMessage } from "../errors";
 import { deliver, type Messenger, type SendOutcome } from "../notify";
 import type { Clock, Mutes, SignalReader, SpendLedger } from "../ports";
 import { parseDuration } from "../timeframes";
@@ -165,7 +166,7 @@ async function onMessage(message: TelegramMessage, ctx: BotContext): Promise<Bot
     return { kind: "answered", chatId, command: command.name, delivery: await reply(ctx, chatId, html) };
   } catch (error) {
     const delivery = await reply(ctx, chatId, failureReply()).catch(() => "failed" as const);
-    return { kind: "answered", chatId, command: command.name, delivery, error: (error as Error).message };
+    return { kind: "answered", chatId, command: command.name, delivery, error: errorMessage(error) };
   }
 }
 
@@ -198,7 +199,7 @@ async function onCallback(query: TelegramCallbackQuery, ctx: BotContext): Promis
     return { kind: "answered", chatId, command, delivery: await reply(ctx, chatId, done.html) };
   } catch (error) {
     await ctx.telegram.answerCallback(query.id, "That failed; try again in a minute.").catch(() => undefined);
-    return { kind: "answered", chatId, command, delivery: "toast", error: (error as Error).message };
+    return { kind: "answered", chatId, command, delivery: "toast", error: errorMessage(error) };
   }
 }
 

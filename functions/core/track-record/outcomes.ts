@@ -1,4 +1,5 @@
 import type { Candle } from "../candles";
+import { errorMessage } from "../errors";
 import type { OutcomeWriter, ScoredSide } from "../ports";
 import type { Outcome, Signal, SignalKey } from "../signal";
 import { signalKeyOf } from "../signal";
@@ -102,6 +103,6 @@ export async function recordDueOutcomes(
     }
     return { recorded };
   } catch (error) {
-    return { recorded, error: (error as Error).message };
+    return { recorded, error: errorMessage(error) };
   }
 }
