@@ -37,7 +37,7 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 export async function run(): Promise<void> {
   const cache = join(PROJECT_ROOT, "node_modules", ".cache");
   mkdirSync(cache, { recursive: true });
-  // Inside the project, so the bundles resolve the external AWS SDK as the Lambda runtime provides it.
+  // Inside the project, as cdk deploy bundles them (the bundles carry the AWS SDK themselves).
   const outdir = mkdtempSync(join(cache, "bench-bundles-"));
   try {
     const folders = bundleFunctions(outdir);
