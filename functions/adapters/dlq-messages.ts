@@ -9,8 +9,8 @@ import {
   StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
 import type { DeadLetter } from "../core/dead-letters";
-import { sqs } from "./aws-clients";
 import { queueDepth } from "./queue-depth";
+import { sqs } from "./sqs-client";
 
 /** Long enough to page through a DLQ without meeting a message twice; released right after. */
 const PEEK_VISIBILITY_SECONDS = 30;

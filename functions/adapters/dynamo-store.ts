@@ -34,7 +34,7 @@ import type {
 import { type Outcome, type Signal, type SignalKey, SignalSchema } from "../core/signal";
 import type { Timeframe } from "../core/timeframes";
 import { parseOrThrow } from "../core/validation";
-import { dynamoDocumentClient } from "./aws-clients";
+import { dynamoDocumentClient } from "./dynamo-client";
 import { ANALYSIS_QUEUE, SIGNALS_TABLE } from "./resource-definitions";
 
 /**

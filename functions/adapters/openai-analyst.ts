@@ -1,5 +1,7 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
-import { zodResponseFormat } from "openai/helpers/zod";
+import { toStrictJsonSchema } from "openai/lib/transform";
+import type { ResponseFormatJSONSchema } from "openai/resources/shared";
+import * as z from "zod";
 import {
   type AnalystModel,
   classifyApiFailure,
@@ -10,8 +12,21 @@ import {
   VerdictSchema,
 } from "../core/verdict";
 
-/** The verdict schema as a strict JSON schema (structured outputs); built once per container. */
-export const VERDICT_RESPONSE_FORMAT = zodResponseFormat(VerdictSchema, "verdict");
+/**
+ * The verdict schema as a strict JSON schema (structured outputs); built once per container. What
+ * openai/helpers/zod's zodResponseFormat sends for a zod 4 schema (draft-7, made strict by the SDK's
+ * own toStrictJsonSchema), without the helper: it also loads a zod 3 converter (~60 KB).
+ */
+export const VERDICT_RESPONSE_FORMAT: ResponseFormatJSONSchema = {
+  type: "json_schema",
+  json_schema: {
+    name: "verdict",
+    strict: true,
+    schema: toStrictJsonSchema(
+      z.toJSONSchema(VerdictSchema, { target: "draft-7" }) as Parameters<typeof toStrictJsonSchema>[0],
+    ) as Record<string, unknown>,
+  },
+};
 
 export interface OpenAiAnalystOptions {
   apiKey: string;

@@ -1,7 +1,6 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { PipelineHealth } from "../core/bot/bot";
 import { optionalEnv } from "../runtime/env";
-import { approximateQueueDepth } from "./queue-depth";
 import { ENV_NAMES } from "./resource-definitions";
 
 const QUEUES = [
@@ -17,6 +16,12 @@ async function firingAlarms(prefix: string): Promise<string[]> {
     new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, StateValue: "ALARM" }),
   );
   return MetricAlarms.map((alarm) => (alarm.AlarmName ?? "").slice(prefix.length));
+}
+
+/** A DLQ's depth; the SQS client loads only when /status asks, as the bot uses SQS for nothing else. */
+async function approximateQueueDepth(queueUrl: string): Promise<number> {
+  const { approximateQueueDepth: depthOf } = await import("./queue-depth");
+  return depthOf(queueUrl);
 }
 
 /**

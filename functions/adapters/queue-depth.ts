@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { sqs } from "./aws-clients";
+import { sqs } from "./sqs-client";
 
 export interface QueueDepth {
   visible: number;

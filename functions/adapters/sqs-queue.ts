@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { AnalysisRequest } from "../core/analysis-request";
 import type { AnalysisQueue, SendResult } from "../core/ports";
-import { sqs } from "./aws-clients";
+import { sqs } from "./sqs-client";
 
 const MAX_ENTRIES = 10;
 /** SQS caps a batch's total payload; stay under 256 KiB, which every region and emulator accepts. */

@@ -1,4 +1,4 @@
-import { Api, GrammyError } from "grammy";
+import { Api, type ApiClientOptions, GrammyError } from "grammy";
 import { errorMessage } from "../core/errors";
 import type { SendOutcome } from "../core/notify";
 import { optionalEnv } from "../runtime/env";
@@ -6,10 +6,21 @@ import { optionalEnv } from "../runtime/env";
 /** Standard override for the Bot API server (tests and self-hosted Bot API servers). */
 export const TELEGRAM_API_ROOT_ENV = "TELEGRAM_API_ROOT";
 
+/**
+ * Node's own fetch in place of grammY's default, node-fetch: one HTTP stack fewer to load, and the
+ * Lambda bundles leave node-fetch out (lib/pipeline-function.ts). grammY types the option with
+ * node-fetch's signature; its calls (JSON bodies, multipart streams with duplex "half") suit both.
+ */
+const globalFetch = globalThis.fetch as unknown as NonNullable<ApiClientOptions["fetch"]>;
+
 /** A grammY Api client; the root comes from TELEGRAM_API_ROOT when set, otherwise api.telegram.org. */
 export function telegramApi(token: string, options: { timeoutSeconds?: number } = {}): Api {
   const apiRoot = optionalEnv(TELEGRAM_API_ROOT_ENV)?.replace(/\/+$/, "");
-  return new Api(token, { ...(apiRoot ? { apiRoot } : {}), timeoutSeconds: options.timeoutSeconds ?? 20 });
+  return new Api(token, {
+    ...(apiRoot ? { apiRoot } : {}),
+    timeoutSeconds: options.timeoutSeconds ?? 20,
+    fetch: globalFetch,
+  });
 }
 
 /** Older 429s carry the wait only in the description: "Too Many Requests: retry after 3". */

@@ -1,5 +1,4 @@
 import { DynamoStore } from "../adapters/dynamo-store";
-import { OpenAiAnalyst } from "../adapters/openai-analyst";
 import { ENV_NAMES, FUNCTION_TIMEOUT_SECONDS } from "../adapters/resource-definitions";
 import type { Config } from "../core/config";
 import { CircuitBreakerModel } from "../core/llm-circuit";
@@ -50,6 +49,8 @@ export async function openAiModelFromEnv(
     logger.info("no OpenAI key configured: using the rules analyst");
     return undefined;
   }
+  // Loaded only with a key: without one, the OpenAI SDK is never evaluated in this container.
+  const { OpenAiAnalyst } = await import("../adapters/openai-analyst");
   const baseURL = optionalEnv("OPENAI_BASE_URL") ?? config.openai.baseUrl;
   logger.info("using the OpenAI analyst", {
     model: config.analyst.model,

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** One OHLCV candle. `time` is its open time in epoch milliseconds (UTC). */
 export interface Candle {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { priceFor } from "./cost";
 import { ProviderName, timeframePlan } from "./providers";
 import { chainFor, isKnownSymbol, providerSymbol, resolveSymbol, SymbolError } from "./symbols";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { type TokenUsage, VerdictSchema } from "./verdict";
 
 /** USD per million tokens, as in config `analyst.prices`. */

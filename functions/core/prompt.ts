@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { FeatureName, FeatureSnapshot } from "./indicators";
 import { Action } from "./signal";
 import { isKnownSymbol, symbolEntry } from "./symbols";

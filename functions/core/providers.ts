@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { TIMEFRAMES, type Timeframe, timeframeMs } from "./timeframes";
 
 /** Market-data providers, each an adapter behind the PriceSource port. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Timeframe } from "./timeframes";
 
 export const ACTIONS = ["BUY", "SELL", "HOLD", "ABSTAIN"] as const;

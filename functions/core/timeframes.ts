@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { quoteInput } from "./validation";
 
 export const TIMEFRAMES = ["1m", "5m", "15m", "1h", "4h", "1d"] as const;

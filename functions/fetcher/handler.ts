@@ -1,6 +1,6 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import type { Config } from "../core/config";
 import { type FetchTickResult, runFetchTick } from "../core/fetch-tick";
 import type { AnalysisQueue, Clock, LatestSignals, PriceSource } from "../core/ports";

@@ -3,7 +3,7 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { signalFromItem } from "../adapters/dynamo-store";
 import { FUNCTION_TIMEOUT_SECONDS } from "../adapters/resource-definitions";
 import type { Config } from "../core/config";

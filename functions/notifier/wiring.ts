@@ -1,10 +1,10 @@
 import { DynamoStore } from "../adapters/dynamo-store";
 import { ENV_NAMES } from "../adapters/resource-definitions";
-import { ResvgChartRenderer } from "../adapters/telegram-chart-png";
 import { hasTelegramToken, requireBotToken, telegramChatIds } from "../adapters/telegram-env";
 import { TelegramMessenger } from "../adapters/telegram-messenger";
 import { createTerminalMessenger, TERMINAL_CHAT_ID } from "../adapters/terminal-messenger";
 import type { Config } from "../core/config";
+import type { ChartRenderer } from "../core/notify";
 import { systemClock } from "../core/ports";
 import { loadConfig } from "../runtime/config";
 import { requireEnv } from "../runtime/env";
@@ -12,6 +12,29 @@ import type { NotifierDeps } from "./handler";
 
 /** A hung Bot API call must end inside the time the handler keeps back after a 429 wait. */
 const BOT_API_TIMEOUT_SECONDS = 10;
+
+/**
+ * A renderer whose code loads with the first chart it draws, so a batch with no alert to draw never
+ * evaluates it. A failed load is not kept: the next chart tries again.
+ */
+export function chartRendererOnFirstUse(load: () => Promise<ChartRenderer>): ChartRenderer {
+  let loading: Promise<ChartRenderer> | undefined;
+  return {
+    async render(svg) {
+      loading ??= load().catch((error: unknown) => {
+        loading = undefined;
+        throw error;
+      });
+      return (await loading).render(svg);
+    },
+  };
+}
+
+/** The alert chart as PNG: resvg and its wasm, loaded on the first alert. */
+const alertChartRenderer = () =>
+  chartRendererOnFirstUse(
+    async () => new (await import("../adapters/telegram-chart-png")).ResvgChartRenderer(),
+  );
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -31,7 +54,7 @@ export function notifierDepsFromEnv(
     messenger: telegram
       ? new TelegramMessenger(requireBotToken, { timeoutSeconds: BOT_API_TIMEOUT_SECONDS })
       : createTerminalMessenger(),
-    chartRenderer: telegram ? new ResvgChartRenderer() : undefined,
+    chartRenderer: telegram ? alertChartRenderer() : undefined,
     clock: systemClock,
     sleep,
     chatIds: telegram ? telegramChatIds(config) : [TERMINAL_CHAT_ID],

@@ -1,4 +1,5 @@
 import { RateLimitError } from "openai";
+import { zodResponseFormat } from "openai/helpers/zod";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { OpenAiAnalyst } from "../../functions/adapters/openai-analyst";
 import {
@@ -7,6 +8,7 @@ import {
   ModelUnavailableError,
   ModelUnreachableError,
   readVerdict,
+  VerdictSchema,
 } from "../../functions/core/verdict";
 import { apiErrorReply, chatCompletionBody } from "../analyst/chat-completions";
 import { closedPort, startHangUpServer } from "../support/dead-endpoints";
@@ -80,6 +82,15 @@ describe("OpenAiAnalyst over the Chat Completions protocol", () => {
     });
     expect(schema.properties.action).toMatchObject({ enum: ["BUY", "SELL", "HOLD"] });
     expect(schema.properties.reasons).toMatchObject({ minItems: 2, maxItems: 3 });
+  });
+
+  it("sends exactly the response_format the SDK's zod helper would, without loading the helper", async () => {
+    server.answer(() => ({ body: chatCompletionBody({ content: JSON.stringify(VERDICT) }) }));
+    await analyst().complete(request);
+    const sent = (server.requests.at(-1) as RecordedRequest).json as { response_format: unknown };
+    expect(sent.response_format).toEqual(
+      JSON.parse(JSON.stringify(zodResponseFormat(VerdictSchema, "verdict"))),
+    );
   });
 
   it("hands over a refusal and a truncated answer as they came, to become ABSTAIN", async () => {

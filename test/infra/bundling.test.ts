@@ -6,8 +6,8 @@ import { PROJECT_ROOT } from "../../lib/pipeline-function";
 import { bundleFunctions } from "./synth";
 
 /**
- * The one test that bundles for real (esbuild, all four handlers), into a folder inside the project
- * so the bundles resolve the AWS SDK (external, as the Lambda runtime provides it) when imported.
+ * The one test that bundles for real (esbuild, every handler), into a folder inside the project, as
+ * `cdk deploy` would: the bundles carry the AWS SDK themselves (see lib/pipeline-function.ts).
  */
 const CACHE_DIR = join(PROJECT_ROOT, "node_modules", ".cache");
 let outdir: string;
@@ -33,6 +33,13 @@ describe.each(["fetcher", "analyst", "notifier", "bot", "alarms"])("the %s bundl
     expect(code.startsWith("import { createRequire as __createRequire }")).toBe(true);
     expect(code).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
     expect(code).toMatch(/sourceMappingURL=index\.mjs\.map/);
+  });
+
+  it("carries the AWS SDK inside and leaves grammY's node-fetch out", () => {
+    const code = readFileSync(file(), "utf8");
+    expect(code).not.toMatch(/(from|import\()\s*"@aws-sdk\//);
+    // node-fetch's default User-Agent: present whenever node-fetch itself is bundled.
+    expect(code).not.toContain("node-fetch/1.0");
   });
 
   it("ships the files its code reads at runtime", () => {

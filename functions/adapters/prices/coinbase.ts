@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { PriceSource } from "../../core/ports";
 import { timeframeMs } from "../../core/timeframes";
 import { candleAtSeconds, createHttpSource, type HttpSourceOptions, parseBody } from "./http-source";

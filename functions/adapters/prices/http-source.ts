@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { closedSeries, maxCloseAgeMs } from "../../core/candle-checks";
 import type { Candle } from "../../core/candles";
 import { ProviderError } from "../../core/market-errors";

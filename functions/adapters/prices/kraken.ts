@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Candle } from "../../core/candles";
 import { ProviderError } from "../../core/market-errors";
 import type { PriceSource } from "../../core/ports";

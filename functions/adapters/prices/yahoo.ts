@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Candle } from "../../core/candles";
 import type { PriceSource } from "../../core/ports";
 import { type Timeframe, timeframeMs } from "../../core/timeframes";

@@ -1,22 +1,16 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
 /**
- * One client of each kind per container, created on first use. The SDK resolves endpoints itself,
- * so AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_SQS point them at emulators without code paths.
+ * One document client per container, created on first use. The SDK resolves its endpoint itself, so
+ * AWS_ENDPOINT_URL_DYNAMODB points it at an emulator without a code path. A module of its own (as is
+ * sqs-client.ts), so a function loads only the SDK clients it uses.
  */
 let documentClient: DynamoDBDocumentClient | undefined;
-let sqsClient: SQSClient | undefined;
 
 export function dynamoDocumentClient(): DynamoDBDocumentClient {
   documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;
-}
-
-export function sqs(): SQSClient {
-  sqsClient ??= new SQSClient({});
-  return sqsClient;
 }
