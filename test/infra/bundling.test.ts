@@ -36,7 +36,7 @@ describe.each(["fetcher", "analyst", "notifier", "bot", "alarms"])("the %s bundl
   });
 
   it("ships the files its code reads at runtime", () => {
-    const expected = name === "notifier" ? ["index_bg.wasm"] : [];
+    const expected = name === "notifier" ? ["DejaVuSans-Bold.ttf", "DejaVuSans.ttf", "index_bg.wasm"] : [];
     const extra = readdirSync(bundles[name] ?? "missing").filter((f) => !f.startsWith("index.mjs"));
     expect(extra).toEqual(expected);
   });
