@@ -9,6 +9,7 @@ const benches: Array<[string, () => Promise<{ run(): Promise<void> }>]> = [
   ["bundles", () => import("./bundles")],
   ["features", () => import("./features")],
   ["backtest", () => import("./backtest")],
+  ["chart", () => import("./chart")],
 ];
 
 const only = process.argv[2];

@@ -31,7 +31,8 @@ export function parseAt(text: string): number {
 
 /**
  * The stored signal to draw: the latest alert of the symbol, or with `at` the signal whose candle
- * opened or closed then. Throws one line saying what is missing.
+ * closed then (the time every view shows) or opened then (`candleTime`). Throws one line saying what
+ * is missing.
  */
 export async function findChartSignal(
   store: SignalReader,
@@ -45,7 +46,10 @@ export async function findChartSignal(
   }
   const step = timeframeMs(timeframe);
   const around = await store.history(symbol, timeframe, { since: at - step, until: at + 1 });
-  const match = around.find((s) => Date.parse(s.candleTime) === at || Date.parse(s.candleTime) + step === at);
+  // A time is one candle's close and the next one's open: the alert of the two, else the one closing then.
+  const closing = around.find((s) => Date.parse(s.candleTime) + step === at);
+  const opening = around.find((s) => Date.parse(s.candleTime) === at);
+  const match = [closing, opening].find((s) => s?.alert) ?? closing ?? opening;
   if (match) return match;
   const alerts = (await store.history(symbol, timeframe)).filter((s) => s.alert).slice(0, 3);
   const nearest = alerts.length
@@ -65,7 +69,7 @@ export function registerChartCommand(program: Command): void {
     .argument("<symbol>", "canonical symbol, e.g. BTC-USD", parseSymbolArgument)
     .option(
       "--at <time>",
-      "the signal whose candle opened or closed then (default: the latest alert)",
+      "the signal whose candle closed (or opened) then, as history shows it (default: the latest alert)",
       parseAt,
     )
     .option("--out <file>", "where to write the PNG (default: <symbol>-<time>.png here)")
