@@ -44,6 +44,8 @@ export function drawChart(
 ): DrawnChart {
   const up = cssVar("--up", "#26a69a");
   const down = cssVar("--down", "#ef5350");
+  const dayLabel = zoneFormatter(timezone, { day: "numeric", month: "short" });
+  const hourLabel = zoneFormatter(timezone, { hour: "2-digit", minute: "2-digit" });
   const chart: IChartApi = createChart(element, {
     autoSize: true,
     layout: {
@@ -61,10 +63,12 @@ export function drawChart(
       borderVisible: false,
       timeVisible: true,
       secondsVisible: false,
-      tickMarkFormatter: (time: Time) =>
-        zoneFormatter(timezone, { hour: "2-digit", minute: "2-digit" })(time),
+      // Midnight (in the zone) reads as its date, the other ticks as hours.
+      tickMarkFormatter: (time: Time) => (hourLabel(time) === "00:00" ? dayLabel(time) : hourLabel(time)),
     },
     localization: {
+      priceFormatter: (price: number) =>
+        price.toLocaleString("en-US", { maximumFractionDigits: price >= 1000 ? 0 : price >= 1 ? 2 : 6 }),
       timeFormatter: zoneFormatter(timezone, {
         weekday: "short",
         day: "numeric",
