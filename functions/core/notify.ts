@@ -1,4 +1,4 @@
-import { alertKeyboard, type InlineKeyboard } from "./bot/callbacks";
+import { alertKeyboard, dashboardButtonUrl, type InlineKeyboard } from "./bot/callbacks";
 import { alertChartSvg, type ChartView } from "./chart";
 import type { Config } from "./config";
 import { alertMessage, htmlToPlain, TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT } from "./message";
@@ -104,6 +104,8 @@ export interface NotifyDeps {
    */
   readerClock?: Clock;
   sleep(ms: number): Promise<void>;
+  /** The dashboard (the bot's /app) for the alert's "Dashboard" button; only an https URL is used. */
+  dashboardUrl?: string;
 }
 
 export interface NotifyResult {
@@ -183,7 +185,6 @@ export async function notifySignal(
     result.chartError = rendered.chartError;
     const base = {
       format: "html" as const,
-      keyboard: alertKeyboard(signal.symbol),
       silent: signal.silent === true,
       ...(rendered.png
         ? {
@@ -193,7 +194,12 @@ export async function notifySignal(
         : { text: alertMessage(signal, { ...view, limit: TELEGRAM_TEXT_LIMIT }) }),
     };
     for (const chatId of pending) {
-      const sent = await deliver(deps.messenger, { ...base, chatId }, { sleep: deps.sleep, budget });
+      const keyboard = alertKeyboard(signal.symbol, dashboardButtonUrl(deps.dashboardUrl, chatId));
+      const sent = await deliver(
+        deps.messenger,
+        { ...base, keyboard, chatId },
+        { sleep: deps.sleep, budget },
+      );
       result.waitedMs += sent.waitedMs;
       const { outcome } = sent;
       if (outcome.kind === "sent") {
