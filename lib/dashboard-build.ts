@@ -19,7 +19,7 @@ const OPTIONS = { bundle: true, minify: true, format: "iife", target: "es2020" }
 export function dashboardBuildCommands(outputDir: string): string[] {
   return [
     `mkdir -p "${outputDir}"`,
-    `node "${ESBUILD_BIN}" "${ENTRY}" --bundle --minify --format=${OPTIONS.format} --target=${OPTIONS.target} --outfile="${join(outputDir, "app.js")}" --log-level=warning`,
+    `"${ESBUILD_BIN}" "${ENTRY}" --bundle --minify --format=${OPTIONS.format} --target=${OPTIONS.target} --outfile="${join(outputDir, "app.js")}" --log-level=warning`,
     `cp "${join(DASHBOARD_SOURCE_DIR, "index.html")}" "${join(DASHBOARD_SOURCE_DIR, "app.css")}" "${outputDir}/"`,
   ];
 }
