@@ -107,11 +107,7 @@ describe.skipIf(!hasChromium)(
       await page.screenshot({ path: join(SCREENSHOTS, "dashboard-390.png") });
       await page.screenshot({ path: join(SCREENSHOTS, "dashboard-390-full.png"), fullPage: true });
       if (UPDATE_DOCS)
-        await page.screenshot({
-          path: join(PROJECT_ROOT, "docs", "dashboard.png"),
-          type: "png",
-          scale: "css",
-        });
+        await page.screenshot({ path: join(PROJECT_ROOT, "docs", "dashboard.png") });
       await page.close();
     });
 
