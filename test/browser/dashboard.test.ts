@@ -106,8 +106,7 @@ describe.skipIf(!hasChromium)(
       expect((await markers()).map((m) => m.action)).toEqual(["BUY", "SELL", "BUY"]);
       await page.screenshot({ path: join(SCREENSHOTS, "dashboard-390.png") });
       await page.screenshot({ path: join(SCREENSHOTS, "dashboard-390-full.png"), fullPage: true });
-      if (UPDATE_DOCS)
-        await page.screenshot({ path: join(PROJECT_ROOT, "docs", "dashboard.png") });
+      if (UPDATE_DOCS) await page.screenshot({ path: join(PROJECT_ROOT, "docs", "dashboard.png") });
       await page.close();
     });
 
