@@ -1,6 +1,7 @@
 import { formatSignalTime } from "./calendar";
-import { type Candle, fromTuple } from "./candles";
+import type { Candle } from "./candles";
 import { formatTick, priceTicks, timeAxisTicks } from "./chart-axes";
+import { storedChartCandles } from "./chart-candles";
 import { formatConfidence, formatPrice } from "./message";
 import type { ChartOverlays, Signal } from "./signal";
 import { timeframeMs } from "./timeframes";
@@ -102,25 +103,6 @@ export function triggerText(id: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** The candles to draw: stored OHLCV, or (older rows) closes alone, timed back from the signal's candle. */
-function chartSeries(signal: AlertChartSignal): { candles: Candle[]; ohlc: boolean } | undefined {
-  if (signal.chartCandles && signal.chartCandles.length >= 2)
-    return { candles: signal.chartCandles.map(fromTuple), ohlc: true };
-  const closes = signal.recentCloses ?? [];
-  if (closes.length < 2) return undefined;
-  const last = Date.parse(signal.candleTime);
-  const step = timeframeMs(signal.timeframe);
-  const candles = closes.map((close, i) => ({
-    time: last - (closes.length - 1 - i) * step,
-    open: close,
-    high: close,
-    low: close,
-    close,
-    volume: 0,
-  }));
-  return { candles, ohlc: false };
-}
-
 interface Line {
   label: string;
   color: string;
@@ -210,7 +192,7 @@ function quietestCorner(
 
 /** SVG of an alert's chart, or undefined when the row holds fewer than two candles or closes. */
 export function alertChartSvg(signal: AlertChartSignal, view: ChartView): string | undefined {
-  const series = chartSeries(signal);
+  const series = storedChartCandles(signal);
   if (!series) return undefined;
   const { candles, ohlc } = series;
   const { width, height } = CHART_SIZE;

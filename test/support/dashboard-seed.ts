@@ -1,8 +1,12 @@
+import { alertChartFields } from "../../functions/core/analyse";
+import { parseConfig } from "../../functions/core/config";
 import type { SignalWriter } from "../../functions/core/ports";
 import { isoTime, type Signal } from "../../functions/core/signal";
 import { lastClosedOpenTime, timeframeMs } from "../../functions/core/timeframes";
 import { sampleSeries } from "../../local/sample-series";
 import { sampleSignal } from "./telegram-fixtures";
+
+const gate = parseConfig({}).analyst.gate;
 
 /** The reasons of each seeded verdict, distinct so a test can tell which one a tap opened. */
 const VERDICTS: Array<Pick<Signal, "action" | "confidence" | "reasons" | "triggers">> = [
@@ -29,7 +33,8 @@ const VERDICTS: Array<Pick<Signal, "action" | "confidence" | "reasons" | "trigge
 /**
  * Stores `count` hourly signals per symbol ending at the last closed candle, as the analyst writes
  * them: each close's price from the local runtime's sample series, gate HOLDs except three LLM
- * verdicts (BUY, SELL, BUY) spread over the last 60 candles, stored as alerts.
+ * verdicts (BUY, SELL, BUY) spread over the last 60 candles, stored as alerts with their chart's
+ * candles (OHLCV) and lines.
  */
 export async function seedDashboardSignals(
   store: SignalWriter,
@@ -52,6 +57,7 @@ export async function seedDashboardSignals(
         ...(verdict
           ? {
               ...verdict,
+              ...alertChartFields(candles.slice(0, index + 1), gate, verdict.triggers),
               alert: true,
               notifiedAt: isoTime(Date.parse(candleTime) + timeframeMs("1h") + 9000),
             }

@@ -1,10 +1,12 @@
 import { candleCloseMs, formatSignalTime } from "../calendar";
+import { storedChartCandles } from "../chart-candles";
 import { analystLabel, mainIndicators } from "../message";
 import type { Signal } from "../signal";
 
 /**
  * What the dashboard's JSON carries: the Signal record's public fields (no storage internals such as
- * recentCloses), plus the labels people read, made on the server so the page and the bot agree.
+ * chartCandles or recentCloses), plus the labels people read, made on the server so the page and the
+ * bot agree.
  */
 export interface SignalView {
   symbol: string;
@@ -75,22 +77,32 @@ export interface ChartCandle {
 }
 
 /**
- * Candles from the stored signals, one per analysed close: the store keeps each close's price, not its
- * open, high and low, so a candle runs from the previous close to this one (no provider is called for
- * the dashboard). After a gap in the signals, a candle opens at its own close.
+ * The chart's candles over the span of the stored signals (newest first, one per analysed close), no
+ * provider called: the OHLCV alert rows keep for their own chart (`chartCandles`) where one covers a
+ * candle, otherwise a candle from the signal's close alone, running from the previous close to this
+ * one (after a gap in the signals, from its own close).
  */
 export function candlesFromSignals(newestFirst: readonly Signal[], candleMs: number): ChartCandle[] {
   const oldestFirst = [...newestFirst].reverse();
-  return oldestFirst.map((signal, index) => {
+  const first = oldestFirst[0];
+  if (!first) return [];
+  const byOpenTime = new Map<number, Omit<ChartCandle, "time">>();
+  oldestFirst.forEach((signal, index) => {
     const previous = oldestFirst[index - 1];
-    const adjacent = previous && Date.parse(signal.candleTime) - Date.parse(previous.candleTime) === candleMs;
+    const openTime = Date.parse(signal.candleTime);
+    const adjacent = previous && openTime - Date.parse(previous.candleTime) === candleMs;
     const open = adjacent ? previous.price : signal.price;
-    return {
-      time: Math.floor(candleCloseMs(signal) / 1000),
-      open,
-      high: Math.max(open, signal.price),
-      low: Math.min(open, signal.price),
-      close: signal.price,
-    };
+    const [low, high] = [Math.min(open, signal.price), Math.max(open, signal.price)];
+    byOpenTime.set(openTime, { open, high, low, close: signal.price });
   });
+  const since = Date.parse(first.candleTime);
+  for (const signal of oldestFirst) {
+    const stored = storedChartCandles(signal);
+    if (!stored?.ohlc) continue;
+    for (const { time, open, high, low, close } of stored.candles)
+      if (time >= since) byOpenTime.set(time, { open, high, low, close });
+  }
+  return [...byOpenTime]
+    .sort(([a], [b]) => a - b)
+    .map(([openTime, candle]) => ({ time: Math.floor((openTime + candleMs) / 1000), ...candle }));
 }
