@@ -190,6 +190,34 @@ function quietestCorner(
   return corners.reduce((best, corner) => (covered(corner) < covered(best) ? corner : best));
 }
 
+/** Room above and below the values drawn, as a share of their range: no line touches the pane's edge. */
+const PRICE_PADDING = 0.08;
+/** How far the averages may stretch the scale beyond the candles and bands, as a share of their range. */
+const AVERAGES_REACH = 0.5;
+
+/**
+ * The price pane's scale: the candles, the bands and the signal's price; the averages too when they run
+ * near (a far one would flatten the candles, so it is clipped); then padding at both ends.
+ */
+function priceRange(
+  candles: readonly Candle[],
+  price: number,
+  band: readonly Line[],
+  averages: readonly Line[],
+): { low: number; high: number } {
+  const drawn = (lines: readonly Line[]) =>
+    lines.flatMap((line) => line.values).filter((v): v is number => v !== null);
+  const bandValues = drawn(band);
+  let low = Math.min(...candles.map((c) => c.low), ...bandValues, price);
+  let high = Math.max(...candles.map((c) => c.high), ...bandValues, price);
+  const reach = (high - low) * AVERAGES_REACH;
+  const averageValues = drawn(averages);
+  low = Math.max(low - reach, Math.min(low, ...averageValues));
+  high = Math.min(high + reach, Math.max(high, ...averageValues));
+  const pad = (high - low) * PRICE_PADDING || high * 0.01 || 1;
+  return { low: low - pad, high: high + pad };
+}
+
 /** SVG of an alert's chart, or undefined when the row holds fewer than two candles or closes. */
 export function alertChartSvg(signal: AlertChartSignal, view: ChartView): string | undefined {
   const series = storedChartCandles(signal);
@@ -208,15 +236,7 @@ export function alertChartSvg(signal: AlertChartSignal, view: ChartView): string
   const slot = (plotRight - L.left) / (count + RIGHT_OFFSET_SLOTS);
   const x = (i: number) => L.left + slot * (i + 0.5);
 
-  // The scale fits the candles and the bands; averages far away are clipped, not allowed to flatten them.
-  const lows = candles.map((c) => c.low);
-  const highs = candles.map((c) => c.high);
-  const bandValues = (band ?? []).flatMap((b) => b.values).filter((v): v is number => v !== null);
-  let low = Math.min(...lows, ...bandValues, signal.price);
-  let high = Math.max(...highs, ...bandValues, signal.price);
-  const pad = (high - low) * 0.06 || high * 0.01 || 1;
-  low -= pad;
-  high += pad;
+  const { low, high } = priceRange(candles, signal.price, band ?? [], lines);
   const y = (price: number) => L.priceTop + ((high - price) / (high - low)) * (priceBottom - L.priceTop);
 
   const parts: string[] = [
@@ -381,9 +401,14 @@ export function alertChartSvg(signal: AlertChartSignal, view: ChartView): string
     const { left: boxLeft, top: boxTop } = quietestCorner(
       { width: boxWidth, height: boxHeight },
       { left: L.left + 12, right: lastX - slot * 2, top: L.priceTop + 12, bottom: priceBottom - 12 },
-      candles.map((c, i) => {
+      candles.flatMap((c, i) => {
         const drawn = [c.high, c.low, ...(band ?? []).map((b) => b.values[i] ?? c.close)];
-        return { x: x(i), top: y(Math.max(...drawn)), bottom: y(Math.min(...drawn)) };
+        // Each average is a point of its own: one far above the candles leaves the room between free.
+        const averages = lines.flatMap((line) => {
+          const value = line.values[i];
+          return value === null || value === undefined ? [] : [{ x: x(i), top: y(value), bottom: y(value) }];
+        });
+        return [{ x: x(i), top: y(Math.max(...drawn)), bottom: y(Math.min(...drawn)) }, ...averages];
       }),
     );
     const boxRight = boxLeft + boxWidth;

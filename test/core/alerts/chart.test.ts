@@ -74,6 +74,60 @@ describe("the alert chart", () => {
     expect(texts(ema, "legend")).toEqual(["BB 20, 2", "EMA 50", "EMA 200"]);
   });
 
+  describe("with an average near the candles, or far from them", () => {
+    const candles = signal.chartCandles ?? [];
+    const top = Math.max(...candles.map((c) => c[2]));
+    const range = top - Math.min(...candles.map((c) => c[3]));
+    /** The fixture's alert with one flat SMA at `price`. */
+    const withAverageAt = (price: number) =>
+      alertChartSvg(
+        chartedSignal({
+          chartOverlays: {
+            movingAverages: [{ kind: "SMA", period: 200, values: candles.map(() => price) }],
+          },
+        }),
+        view,
+      ) ?? "";
+    const pane = (chart: string) => {
+      const rect =
+        /<clipPath id="price-pane"><rect x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="([\d.]+)"/.exec(
+          chart,
+        );
+      return { top: Number(rect?.[1]), bottom: Number(rect?.[1]) + Number(rect?.[2]) };
+    };
+    const points = (chart: string, className: string) =>
+      [...(elements(chart, className)[0]?.attributes.d ?? "").matchAll(/[ML]([\d.]+) ([\d.-]+)/g)].map(
+        (m) => ({ x: Number(m[1]), y: Number(m[2]) }),
+      );
+    const wickTops = (chart: string) => elements(chart, "wick").map((e) => num(e.attributes.y1));
+    const near = withAverageAt(top + range * 0.3);
+
+    it("keeps a near one inside the pane, clear of its top; lets a far one leave it", () => {
+      const ys = points(near, "ma").map((p) => p.y);
+      expect(ys).toHaveLength(candles.length);
+      expect(Math.min(...ys)).toBeGreaterThan(pane(near).top + 20);
+      expect(Math.min(...wickTops(near))).toBeGreaterThan(Math.min(...ys));
+
+      // Ten ranges away it would squash the candles into a strip: it leaves the pane instead.
+      const far = withAverageAt(top + range * 10);
+      const { top: farTop, bottom: farBottom } = pane(far);
+      expect(Math.min(...points(far, "ma").map((p) => p.y))).toBeLessThan(farTop);
+      expect(Math.min(...wickTops(far))).toBeLessThan(farTop + (farBottom - farTop) * 0.4);
+    });
+
+    it("puts the triggers' label where it covers no average", () => {
+      // Along the bottom of the candles, through the corner the candles alone leave freest.
+      const chart = withAverageAt(top - range * 0.95);
+      const box = elements(chart, "trigger-box")[0]?.attributes ?? {};
+      const [left, boxTop] = [num(box.x), num(box.y)];
+      const [right, bottom] = [left + num(box.width), boxTop + num(box.height)];
+      const covered = points(chart, "ma").filter(
+        (p) => p.x >= left && p.x <= right && p.y >= boxTop && p.y <= bottom,
+      );
+      expect(covered).toEqual([]);
+    });
+  });
+
   it("marks the signal candle and writes the triggers that fired beside it", () => {
     const lastWick = elements(svg, "wick").at(-1);
     const marker = elements(svg, "signal-marker")[0];
