@@ -23,6 +23,12 @@ export interface DrawnChart {
   remove(): void;
 }
 
+/** Half the last-price tag's height plus half a tick label's, at the axis' 11 px type. */
+const TAG_CLEARANCE_PX = 18;
+
+const formatPrice = (price: number) =>
+  price.toLocaleString("en-US", { maximumFractionDigits: price >= 1000 ? 0 : price >= 1 ? 2 : 6 });
+
 const cssVar = (name: string, fallback: string): string =>
   getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 
@@ -33,8 +39,8 @@ function zoneFormatter(timezone: string, options: Intl.DateTimeFormatOptions) {
 }
 
 /**
- * Candles (each from the previous close to its own: what the store keeps) with a marker on every BUY
- * and SELL; tapping a marker, or its candle, calls `onPick` with that signal.
+ * Candles (the OHLCV alert rows keep, elsewhere from the previous close to its own) with a marker on
+ * every BUY and SELL; tapping a marker, or its candle, calls `onPick` with that signal.
  */
 export function drawChart(
   element: HTMLElement,
@@ -42,6 +48,14 @@ export function drawChart(
   timezone: string,
   onPick: (signal: SignalView) => void,
 ): DrawnChart {
+  const lastClose = data.candles.at(-1)?.close;
+  // Set once the series exists; until then (the first layout) no label is blanked.
+  let priceY: (price: number) => number | null = () => null;
+  const nearLastPriceTag = (price: number) => {
+    const tick = priceY(price);
+    const tag = lastClose === undefined ? null : priceY(lastClose);
+    return tick !== null && tag !== null && Math.abs(tick - tag) < TAG_CLEARANCE_PX;
+  };
   const up = cssVar("--up", "#26a69a");
   const down = cssVar("--down", "#ef5350");
   const dayLabel = zoneFormatter(timezone, { day: "numeric", month: "short" });
@@ -67,8 +81,10 @@ export function drawChart(
       tickMarkFormatter: (time: Time) => (hourLabel(time) === "00:00" ? dayLabel(time) : hourLabel(time)),
     },
     localization: {
-      priceFormatter: (price: number) =>
-        price.toLocaleString("en-US", { maximumFractionDigits: price >= 1000 ? 0 : price >= 1 ? 2 : 6 }),
+      priceFormatter: formatPrice,
+      // The last price has its own tag on the axis: a tick label it would cover is left blank.
+      tickmarksPriceFormatter: (prices: readonly number[]) =>
+        prices.map((price) => (nearLastPriceTag(price) ? "" : formatPrice(price))),
       timeFormatter: zoneFormatter(timezone, {
         weekday: "short",
         day: "numeric",
@@ -86,6 +102,7 @@ export function drawChart(
     wickDownColor: down,
     borderVisible: false,
   });
+  priceY = (price) => series.priceToCoordinate(price);
   series.setData(data.candles.map((candle) => ({ ...candle, time: candle.time as UTCTimestamp })));
   const byTime = new Map(data.signals.map((signal) => [signal.closeTime, signal]));
   const byId = new Map(data.signals.map((signal) => [signal.candleTime, signal]));
