@@ -10,6 +10,7 @@ const benches: Array<[string, () => Promise<{ run(): Promise<void> }>]> = [
   ["features", () => import("./features")],
   ["backtest", () => import("./backtest")],
   ["local replay", () => import("./local-replay")],
+  ["chart", () => import("./chart")],
 ];
 
 const only = process.argv[2];

@@ -3,6 +3,7 @@ import "./cli-env";
 import { Command, CommanderError } from "commander";
 import { registerBacktestCommand } from "./commands/backtest";
 import { registerCandlesCommand } from "./commands/candles";
+import { registerChartCommand } from "./commands/chart";
 import { registerDlqCommand } from "./commands/dlq";
 import { registerDoctorCommand } from "./commands/doctor";
 import { registerHistoryCommand } from "./commands/history";
@@ -31,6 +32,7 @@ registerBacktestCommand(program);
 registerDoctorCommand(program);
 registerStatsCommand(program);
 registerDlqCommand(program);
+registerChartCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,7 +6,9 @@ import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources"
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import { Construct } from "constructs";
+import { chartFontCandidates } from "../functions/adapters/chart-font";
 import { ENV_NAMES, NOTIFIER_STREAM } from "../functions/adapters/resource-definitions";
+import { findShipped } from "../functions/adapters/resvg";
 import { RESVG_WASM_FILE } from "../functions/adapters/telegram-chart-png";
 import { scheduleExpression, type Timeframe } from "../functions/core/timeframes";
 import type { OutboxSweepEvent } from "../functions/notifier/handler";
@@ -48,9 +50,13 @@ export class Notifier extends Construct {
 
     this.function = new PipelineFunction(this, "Function", {
       name: "notifier",
-      // The chart is rendered in-process: SVG to PNG with resvg's wasm, which is read beside the bundle.
+      // The chart is rendered in-process: SVG to PNG with resvg's wasm and the shipped font, both read
+      // beside the bundle.
       memorySize: 512,
-      filesBesideBundle: [createRequire(import.meta.url).resolve(`@resvg/resvg-wasm/${RESVG_WASM_FILE}`)],
+      filesBesideBundle: [
+        createRequire(import.meta.url).resolve(`@resvg/resvg-wasm/${RESVG_WASM_FILE}`),
+        ...chartFontCandidates().map((candidates) => findShipped("chart font", candidates)),
+      ],
       environment: { [ENV_NAMES.tableName]: props.signals.table.tableName },
     });
     // GetItem: deliveredTo; UpdateItem: deliveredTo and notifiedAt; PutItem: an undeliverable chat;

@@ -16,6 +16,8 @@ export interface PipelineFunctionProps
   name: PipelineFunctionName;
   /** Files the code reads at runtime beside its bundle (absolute paths), copied in after bundling. */
   filesBesideBundle?: string[];
+  /** More shell commands run after bundling, given the asset folder (the bot builds its dashboard there). */
+  afterBundling?: (outputDir: string) => string[];
 }
 
 /** The repository root: entries, package-lock.json and signals.config.ts are resolved from here. */
@@ -35,7 +37,7 @@ const ESM_REQUIRE_BANNER =
  */
 export class PipelineFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
-    const { name, environment, bundling, memorySize, filesBesideBundle = [], ...rest } = props;
+    const { name, environment, bundling, memorySize, filesBesideBundle = [], afterBundling, ...rest } = props;
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: RetentionDays.TWO_WEEKS,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -83,8 +85,10 @@ export class PipelineFunction extends NodejsFunction {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_inputDir, outputDir) =>
-            filesBesideBundle.map((file) => `cp "${file}" "${join(outputDir, basename(file))}"`),
+          afterBundling: (_inputDir, outputDir) => [
+            ...filesBesideBundle.map((file) => `cp "${file}" "${join(outputDir, basename(file))}"`),
+            ...(afterBundling?.(outputDir) ?? []),
+          ],
         },
         ...bundling,
       },

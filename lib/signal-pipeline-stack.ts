@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
-import { STACK_OUTPUTS } from "../functions/adapters/resource-definitions";
+import { ENV_NAMES, STACK_OUTPUTS } from "../functions/adapters/resource-definitions";
 import type { Config } from "../functions/core/config";
 import { PipelineAlarms } from "./alarms";
 import { AnalysisQueue } from "./analysis-queue";
@@ -61,6 +61,8 @@ export class SignalPipelineStack extends Stack {
       telegramBotToken: secrets.telegramBotToken,
       reservedConcurrency: config.telegram.botReservedConcurrency,
     });
+    // The alerts' "Dashboard" button opens the bot's /app (the Function URL ends with a slash).
+    this.notifier.function.addEnvironment(ENV_NAMES.dashboardUrl, `${this.bot.webhookUrl.url}app`);
 
     this.alarms = new PipelineAlarms(this, "Alarms", {
       config,

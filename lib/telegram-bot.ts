@@ -1,9 +1,12 @@
+import { join } from "node:path";
 import { ArnFormat, Stack, Validations } from "aws-cdk-lib";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { type FunctionUrl, FunctionUrlAuthType } from "aws-cdk-lib/aws-lambda";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { DASHBOARD_DIR } from "../functions/adapters/dashboard-assets";
 import { ENV_NAMES } from "../functions/adapters/resource-definitions";
+import { dashboardBuildCommands } from "./dashboard-build";
 import { PipelineFunction } from "./pipeline-function";
 import { grantSecret, type SecretParameter } from "./secret-parameters";
 import type { SignalsTable } from "./signals-table";
@@ -29,6 +32,8 @@ export class TelegramBot extends Construct {
       name: "bot",
       memorySize: 256,
       reservedConcurrentExecutions: props.reservedConcurrency ?? undefined,
+      // The Mini App at /app: built here, served from `dashboard/` beside the handler's bundle.
+      afterBundling: (outputDir) => dashboardBuildCommands(join(outputDir, DASHBOARD_DIR)),
       environment: {
         [ENV_NAMES.tableName]: props.signals.table.tableName,
         [ENV_NAMES.dlqUrl]: props.deadLetterQueues.analysis.queueUrl,
@@ -62,7 +67,8 @@ export class TelegramBot extends Construct {
     grantSecret(this.function, props.telegramBotToken);
 
     // Telegram cannot sign requests with SigV4, so the URL is public; the handler rejects updates
-    // without the webhook secret token and ignores chats outside the allowlist.
+    // without the webhook secret token and ignores chats outside the allowlist. The dashboard's page is
+    // public too (it holds no data); its API answers only calls carrying Telegram-signed initData.
     this.webhookUrl = this.function.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
 
     Validations.of(this.function.role ?? this.function).acknowledge({

@@ -17,11 +17,7 @@ export function equityChartOf(result: BacktestResult): EquityChartInput {
 }
 
 /** Writes a backtest's files into `dir`; returns their names. */
-export async function writeBacktestFiles(
-  dir: string,
-  result: BacktestResult,
-  warn: (line: string) => void = (line) => console.error(line),
-): Promise<string[]> {
+export async function writeBacktestFiles(dir: string, result: BacktestResult): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const files: Array<[string, string]> = [
     ["report.json", `${JSON.stringify(result.report, null, 2)}\n`],
@@ -29,7 +25,6 @@ export async function writeBacktestFiles(
     ["signals.csv", signalsCsv(result.steps.map((step) => step.signal))],
   ];
   for (const [name, text] of files) await writeFile(join(dir, name), text);
-  const png = await writeEquityPng(join(dir, "equity.png"), equityChartOf(result));
-  if (!png.font) warn("warning: no font found (install fonts-dejavu-core): equity.png has no text");
+  await writeEquityPng(join(dir, "equity.png"), equityChartOf(result));
   return [...files.map(([name]) => name), "equity.png"];
 }

@@ -1,6 +1,7 @@
 import { TELEGRAM_CHAT_ID_ENV, TELEGRAM_WEBHOOK_SECRET_ENV } from "../functions/adapters/telegram-env";
 import { optionalEnv } from "../functions/runtime/env";
 import { TELEGRAM_TOKEN } from "../functions/runtime/secrets";
+import { localDashboard } from "./dashboard-link";
 import type { LocalPipeline } from "./runtime";
 import { startBotPoller, startBotWebhookServer } from "./telegram-bot-server";
 
@@ -16,8 +17,10 @@ export async function serveBot(
   log: (line: string) => void,
 ): Promise<void> {
   const stops: Array<() => Promise<void>> = [];
-  const deps = pipeline.handlers.botDeps;
+  let deps = pipeline.handlers.botDeps;
   if (options.serve) {
+    const dashboard = await localDashboard(deps);
+    deps = dashboard.deps;
     const server = await startBotWebhookServer({ deps, port: options.port ?? DEFAULT_SERVE_PORT });
     stops.push(server.stop);
     log(`\nBot webhook: ${server.url}`);
@@ -27,8 +30,15 @@ export async function serveBot(
       `  secret token (X-Telegram-Bot-Api-Secret-Token): ${generated ? `${server.secret} (generated: set TELEGRAM_WEBHOOK_SECRET to fix it)` : "the one configured"}`,
     );
     log(
-      `  allowlist: ${deps.allowlist.length ? deps.allowlist.join(", ") : `none: set ${TELEGRAM_CHAT_ID_ENV} or telegram.chatIds`}`,
+      `  allowlist: ${dashboard.standIn ? `none: set ${TELEGRAM_CHAT_ID_ENV} or telegram.chatIds` : deps.allowlist.join(", ")}`,
     );
+    const hours = deps.config.dashboard.maxAuthAgeSeconds / 3600;
+    log(`\nDashboard: ${server.appUrl}; this link signs in as Telegram would (for ${hours} h):`);
+    log(`  ${dashboard.link(server.appUrl)}`);
+    if (dashboard.standIn)
+      log(
+        `  (as a stand-in user allowed for this run only: set ${TELEGRAM_CHAT_ID_ENV} to sign in as yourself)`,
+      );
   }
   if (options.poll) {
     const token = optionalEnv(TELEGRAM_TOKEN.envVar);

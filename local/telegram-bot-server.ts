@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
 import { GrammyError } from "grammy";
 import { telegramApi } from "../functions/adapters/telegram-api";
+import { DASHBOARD_PATH } from "../functions/bot/dashboard-route";
 import {
   answerUpdate,
   type BotDeps,
@@ -32,6 +33,8 @@ export interface BotWebhookServerOptions {
 export interface BotWebhookServer {
   /** http://127.0.0.1:<port>/telegram */
   url: string;
+  /** http://127.0.0.1:<port>/app: the dashboard, when deps.dashboard is set. */
+  appUrl: string;
   port: number;
   /** The X-Telegram-Bot-Api-Secret-Token requests must carry (generated when none is configured). */
   secret: string;
@@ -125,6 +128,12 @@ export async function startBotWebhookServer(options: BotWebhookServerOptions): P
         if (bytes <= MAX_UPDATE_BYTES + (chunk as Buffer).length) chunks.push(chunk as Buffer);
       }
       const event = functionUrlEvent(request, Buffer.concat(chunks));
+      const dashboard = event.rawPath === DASHBOARD_PATH || event.rawPath.startsWith(`${DASHBOARD_PATH}/`);
+      if (dashboard && deps.dashboard) {
+        const result = structured(await createBotHandler(deps)(event, localContext(BOT_FUNCTION)));
+        response.writeHead(result.statusCode, result.headers).end(result.body);
+        return;
+      }
       if (event.rawPath !== WEBHOOK_PATH) {
         response.writeHead(404, { "content-type": "text/plain" }).end(`the webhook is at ${WEBHOOK_PATH}`);
         return;
@@ -154,6 +163,7 @@ export async function startBotWebhookServer(options: BotWebhookServerOptions): P
   const bound = (server.address() as AddressInfo).port;
   return {
     url: `http://${host}:${bound}${WEBHOOK_PATH}`,
+    appUrl: `http://${host}:${bound}${DASHBOARD_PATH}`,
     port: bound,
     secret,
     stop: () =>

@@ -169,8 +169,8 @@ export function registerBacktestCommand(program: Command): void {
       "after",
       `
 Fills: an alert on candle t fills at candle t+1's open. The analyst sees only candles up to t.
-On a terminal, stderr shows a progress bar with rate and ETA. equity.png draws its text with a system
-font (DejaVu Sans, Liberation Sans or Arial); without one it has no text.
+On a terminal, stderr shows a progress bar with rate and ETA. equity.png draws its text with DejaVu Sans,
+shipped with the code (no system font is read).
 Environment (--analyst llm): OPENAI_API_KEY, OPENAI_BASE_URL`,
     )
     .action(backtest);

@@ -4,6 +4,7 @@ import type { Api } from "grammy";
 import { STACK_OUTPUTS } from "../../functions/adapters/resource-definitions";
 import { telegramApi } from "../../functions/adapters/telegram-api";
 import { TELEGRAM_WEBHOOK_SECRET_ENV } from "../../functions/adapters/telegram-env";
+import { DASHBOARD_PATH } from "../../functions/bot/dashboard-route";
 import { BOT_COMMANDS } from "../../functions/core/bot/commands";
 import { ALLOWED_UPDATES } from "../../functions/core/bot/update";
 import { WEBHOOK_SECRET_PATTERN, webhookSecretFromToken } from "../../functions/core/bot/webhook-secret";
@@ -21,7 +22,19 @@ interface WebhookOptions {
   delete?: boolean;
 }
 
-/** Points the bot at `url` with the secret token, and registers the command menu. */
+/**
+ * The dashboard's URL beside a webhook URL (the bot's Function URL serves both); undefined unless it is
+ * https, the only scheme Telegram opens a Mini App from.
+ */
+export function dashboardUrlFor(webhookUrl: string): string | undefined {
+  const url = new URL(DASHBOARD_PATH, webhookUrl);
+  return url.protocol === "https:" ? url.toString() : undefined;
+}
+
+/**
+ * Points the bot at `url` with the secret token, registers the command menu, and makes the menu button
+ * open the dashboard (the default for every private chat with the bot; others get 401 from it).
+ */
 export async function setUpWebhook(
   api: Api,
   options: { url: string; secret: string; dropPending?: boolean },
@@ -34,7 +47,12 @@ export async function setUpWebhook(
     drop_pending_updates: options.dropPending === true,
   });
   await api.setMyCommands(BOT_COMMANDS.map(({ command, description }) => ({ command, description })));
-  return api.getWebhookInfo();
+  const dashboardUrl = dashboardUrlFor(options.url);
+  if (dashboardUrl)
+    await api.setChatMenuButton({
+      menu_button: { type: "web_app", text: "Dashboard", web_app: { url: dashboardUrl } },
+    });
+  return { ...(await api.getWebhookInfo()), dashboardUrl };
 }
 
 async function botToken(explicit: string | undefined, parameterName: string): Promise<string> {
@@ -65,6 +83,11 @@ async function webhookCommand(options: WebhookOptions): Promise<void> {
   const info = await setUpWebhook(api, { url, secret, dropPending: options.dropPending });
   console.log(`Webhook set: ${info.url} (${info.pending_update_count} pending updates)`);
   console.log(`Command menu registered: ${BOT_COMMANDS.map((c) => `/${c.command}`).join(" ")}`);
+  console.log(
+    info.dashboardUrl
+      ? `Menu button: Dashboard, opening ${info.dashboardUrl}`
+      : "Menu button unchanged: Telegram opens a dashboard (Mini App) only from an https URL",
+  );
   if (info.last_error_message) console.log(`Telegram's last delivery error: ${info.last_error_message}`);
   console.log("Send /start to the bot to see your chat id, then add it to telegram.chatIds.");
 }
@@ -73,7 +96,9 @@ export function registerTelegramCommand(program: Command): void {
   const telegram = program.command("telegram").description("set up the Telegram bot");
   telegram
     .command("webhook")
-    .description("point the bot's webhook at the deployed stack and register the command menu")
+    .description(
+      "point the bot's webhook at the deployed stack, register the command menu and the Dashboard menu button",
+    )
     .option("--url <url>", `webhook URL (default: the stack's ${STACK_OUTPUTS.webhookUrl} output)`)
     .option(
       "--token <token>",

@@ -69,10 +69,10 @@ async function testAlertCommand(options: { aws?: boolean }): Promise<void> {
   const candles = sampleSeries(SAMPLE_SYMBOL, config.timeframe, config.lookbackCandles + SAMPLE_CLOSES, now);
   const signal = sampleAlert(SAMPLE_SYMBOL, candles, config, now);
   if (!signal) throw new Error("the sample series gave no BUY or SELL to show");
-  const chart = await renderChart(signal, new ResvgChartRenderer());
+  const view = { timezone: config.timezone, now };
+  const chart = await renderChart(signal, new ResvgChartRenderer(), view);
   if (chart.chartError)
     console.log(`The chart did not render (${chart.chartError}): sending the text alone.`);
-  const view = { timezone: config.timezone, now };
   const base = chart.png
     ? { photo: chart.png, text: testAlertText(signal, { ...view, limit: TELEGRAM_CAPTION_LIMIT }) }
     : { text: testAlertText(signal, { ...view, limit: TELEGRAM_TEXT_LIMIT }) };

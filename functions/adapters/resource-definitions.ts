@@ -79,6 +79,8 @@ export const ENV_NAMES = {
   alarmNamePrefix: "ALARM_NAME_PREFIX",
   openaiKeyParameter: "OPENAI_API_KEY_PARAMETER",
   botTokenParameter: "TELEGRAM_BOT_TOKEN_PARAMETER",
+  /** The dashboard's https URL (the bot's Function URL + /app), for the alerts' Dashboard button. */
+  dashboardUrl: "DASHBOARD_URL",
 } as const;
 
 /** CloudFormation output keys of the stack; the CLI resolves the deployed resources from them. */

@@ -12,8 +12,11 @@ import { optionalEnv } from "../runtime/env";
  */
 export const RESVG_WASM_FILE = "index_bg.wasm";
 
-/** Where the wasm may be: beside the bundle, in the Lambda task root, or in node_modules (dev, tests). */
-export function resvgWasmCandidates(): string[] {
+/**
+ * Where a file a bundle ships may be: beside the bundle (or this module), in the Lambda task root, or
+ * in node_modules as `packagePath` (dev, tests), in that order.
+ */
+export function shippedFileCandidates(file: string, packagePath: string): string[] {
   const candidates: string[] = [];
   const attempt = (locate: () => string) => {
     try {
@@ -22,11 +25,22 @@ export function resvgWasmCandidates(): string[] {
       // That way of locating it does not apply in this runtime (no import.meta.url, no node_modules).
     }
   };
-  attempt(() => fileURLToPath(new URL(RESVG_WASM_FILE, import.meta.url)));
+  attempt(() => fileURLToPath(new URL(file, import.meta.url)));
   const taskRoot = optionalEnv("LAMBDA_TASK_ROOT");
-  if (taskRoot) candidates.push(join(taskRoot, RESVG_WASM_FILE));
-  attempt(() => createRequire(import.meta.url).resolve(`@resvg/resvg-wasm/${RESVG_WASM_FILE}`));
+  if (taskRoot) candidates.push(join(taskRoot, file));
+  attempt(() => createRequire(import.meta.url).resolve(packagePath));
   return [...new Set(candidates)];
+}
+
+/** Where the wasm may be: beside the bundle, in the Lambda task root, or in node_modules (dev, tests). */
+export const resvgWasmCandidates = (): string[] =>
+  shippedFileCandidates(RESVG_WASM_FILE, `@resvg/resvg-wasm/${RESVG_WASM_FILE}`);
+
+/** The first candidate that exists, or an error that says where it looked. */
+export function findShipped(what: string, candidates: string[]): string {
+  const path = candidates.find((candidate) => existsSync(candidate));
+  if (!path) throw new Error(`${what} not found; looked in ${candidates.join(", ")}`);
+  return path;
 }
 
 let ready: Promise<void> | undefined;
@@ -34,9 +48,7 @@ let ready: Promise<void> | undefined;
 /** Loads the wasm once per process; a failure is not cached, so a later render tries again. */
 export function loadResvgWasm(candidates: string[] = resvgWasmCandidates()): Promise<void> {
   ready ??= (async () => {
-    const path = candidates.find((candidate) => existsSync(candidate));
-    if (!path) throw new Error(`resvg wasm not found; looked in ${candidates.join(", ")}`);
-    await initWasm(await readFile(path));
+    await initWasm(await readFile(findShipped("resvg wasm", candidates)));
   })().catch((error: unknown) => {
     ready = undefined;
     throw error;
@@ -46,7 +58,7 @@ export function loadResvgWasm(candidates: string[] = resvgWasmCandidates()): Pro
 
 export interface SvgToPngOptions {
   width: number;
-  /** Raw TTF/OTF files for the SVG's text; none renders no text (the wasm sees no system fonts). */
+  /** Raw TTF/OTF files for the SVG's text; none renders no text (no system font is ever read). */
   fonts?: Uint8Array[];
   /** The family of `fonts` that generic and unknown families fall back to. */
   fontFamily?: string;
@@ -59,7 +71,12 @@ export function svgToPng(svg: string, options: SvgToPngOptions): Uint8Array {
     : {};
   const resvg = new Resvg(svg, {
     fitTo: { mode: "width", value: options.width },
-    font: options.fonts?.length ? { fontBuffers: options.fonts, ...family } : { loadSystemFonts: false },
+    // Only the fonts given: what the chart looks like must not depend on the machine.
+    font: {
+      loadSystemFonts: false,
+      ...(options.fonts?.length ? { fontBuffers: options.fonts } : {}),
+      ...family,
+    },
     background: "#ffffff",
   });
   try {

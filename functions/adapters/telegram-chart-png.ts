@@ -1,15 +1,29 @@
 import { CHART_SIZE } from "../core/chart";
 import type { ChartRenderer } from "../core/notify";
+import { chartFontCandidates, loadChartFonts } from "./chart-font";
 import { loadResvgWasm, resvgWasmCandidates, svgToPng } from "./resvg";
 
 export { RESVG_WASM_FILE, resvgWasmCandidates } from "./resvg";
 
-/** The alert chart (no text, so no fonts) as PNG, with resvg's wasm loaded once per container. */
+export interface ChartFiles {
+  wasm: () => string[];
+  fonts: () => string[][];
+}
+
+/**
+ * The alert chart as PNG: resvg's wasm and the shipped font, each read once per container (beside the
+ * bundle on Lambda, from node_modules locally).
+ */
 export class ResvgChartRenderer implements ChartRenderer {
-  constructor(private readonly wasmCandidates: () => string[] = resvgWasmCandidates) {}
+  constructor(
+    private readonly files: ChartFiles = { wasm: resvgWasmCandidates, fonts: chartFontCandidates },
+  ) {}
 
   async render(svg: string): Promise<Uint8Array> {
-    await loadResvgWasm(this.wasmCandidates());
-    return svgToPng(svg, { width: CHART_SIZE.width });
+    const [, fonts] = await Promise.all([
+      loadResvgWasm(this.files.wasm()),
+      loadChartFonts(this.files.fonts()),
+    ]);
+    return svgToPng(svg, { width: CHART_SIZE.width, fonts: fonts.buffers, fontFamily: fonts.family });
   }
 }

@@ -8,7 +8,11 @@ const replyMarkup = (keyboard: InlineKeyboard | undefined) =>
   keyboard
     ? {
         inline_keyboard: keyboard.map((row) =>
-          row.map((button) => ({ text: button.text, callback_data: button.callbackData })),
+          row.map((button) =>
+            "webAppUrl" in button
+              ? { text: button.text, web_app: { url: button.webAppUrl } }
+              : { text: button.text, callback_data: button.callbackData },
+          ),
         ),
       }
     : undefined;

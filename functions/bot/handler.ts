@@ -13,6 +13,7 @@ import type { Clock } from "../core/ports";
 import { parseJson, parseOrThrow, ValidationError } from "../core/validation";
 import { lazyHandler } from "../runtime/lazy-handler";
 import { logger } from "../runtime/logger";
+import { answerDashboardRoute, type DashboardDeps } from "./dashboard-route";
 import { botDepsFromEnv } from "./wiring";
 
 export interface BotDeps {
@@ -30,6 +31,8 @@ export interface BotDeps {
   /** The reader's clock, for the year in a time; defaults to `clock` (see BotContext). */
   readerClock?: Clock;
   sleep?: (ms: number) => Promise<void>;
+  /** The Mini App at /app; absent, /app is not served. */
+  dashboard?: DashboardDeps;
 }
 
 export const botContext = (deps: BotDeps): BotContext => ({ ...deps, allowlist: new Set(deps.allowlist) });
@@ -104,6 +107,10 @@ export function createBotHandler(deps: BotDeps) {
   const ctx = botContext(deps);
   return async (event: LambdaFunctionURLEvent, context?: Context): Promise<LambdaFunctionURLResult> => {
     if (context) logger.addContext(context);
+    if (deps.dashboard) {
+      const page = await answerDashboardRoute(event, ctx, deps.dashboard);
+      if (page) return page;
+    }
     if (event.requestContext?.http?.method !== "POST") return respond(405, "POST only");
     if (bodyBytes(event) > MAX_UPDATE_BYTES) {
       logger.warn("oversized webhook body refused", { bytes: bodyBytes(event) });

@@ -1,3 +1,4 @@
+import { fileDashboardAssets } from "../adapters/dashboard-assets";
 import { DynamoStore } from "../adapters/dynamo-store";
 import { pipelineHealthFromEnv } from "../adapters/pipeline-health";
 import { ENV_NAMES } from "../adapters/resource-definitions";
@@ -22,7 +23,8 @@ const BOT_API_TIMEOUT_SECONDS = 8;
 /**
  * Real adapters from env: the table (TABLE_NAME), the DLQs and alarm prefix for /status, the bot
  * token (TELEGRAM_BOT_TOKEN or the SSM parameter), the webhook secret derived from it unless
- * TELEGRAM_WEBHOOK_SECRET is set, and the allowlist from config plus TELEGRAM_CHAT_ID.
+ * TELEGRAM_WEBHOOK_SECRET is set, the allowlist from config plus TELEGRAM_CHAT_ID, and the dashboard's
+ * files from `dashboard/` beside the bundle.
  */
 export function botDepsFromEnv(config: Config = loadConfig(), overrides: Partial<BotDeps> = {}): BotDeps {
   return {
@@ -36,6 +38,10 @@ export function botDepsFromEnv(config: Config = loadConfig(), overrides: Partial
     health: pipelineHealthFromEnv(logger),
     clock: systemClock,
     sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    dashboard: {
+      assets: fileDashboardAssets(),
+      botToken: async () => (hasTelegramToken() ? requireBotToken() : undefined),
+    },
     ...overrides,
   };
 }

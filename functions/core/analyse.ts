@@ -2,13 +2,13 @@ import { decideAlert } from "./alert-policy";
 import type { AnalysisRequest } from "./analysis-request";
 import type { BilledVerdict } from "./billed-verdict";
 import { localDay } from "./calendar";
-import { type Candle, fromTuple } from "./candles";
+import { type Candle, fromTuple, toTuple } from "./candles";
 import type { Config } from "./config";
 import { costUsd, estimateCallCost, priceFor } from "./cost";
 import { type Delivery, isLastDelivery } from "./delivery";
 import { errorMessage } from "./errors";
 import { evaluateGate, type Trigger } from "./gate";
-import { computeFeatures, type Features } from "./indicators";
+import { chartOverlaysOf, computeFeatures, type Features } from "./indicators";
 import type {
   AnalysisClaims,
   Clock,
@@ -75,8 +75,20 @@ export interface AnalysisContext {
   delivery?: Delivery;
 }
 
-/** Closes kept on an alert for its chart. */
-export const ALERT_CHART_CLOSES = 60;
+/** Candles kept on an alert for its chart (with the indicator lines over them). */
+export const ALERT_CHART_CANDLES = 80;
+
+/** What an alert row keeps for its chart: the last candles as OHLCV and the gate's lines over them. */
+export function alertChartFields(
+  candles: readonly Candle[],
+  gate: Config["analyst"]["gate"],
+  triggerIds: readonly string[],
+): Pick<Signal, "chartCandles" | "chartOverlays"> {
+  return {
+    chartCandles: candles.slice(-ALERT_CHART_CANDLES).map(toTuple),
+    chartOverlays: chartOverlaysOf(candles, gate, ALERT_CHART_CANDLES, triggerIds),
+  };
+}
 
 export type AnalysisResult =
   /** The signal already existed (a redelivery): nothing was billed or written. */
@@ -310,7 +322,7 @@ export async function analyseCandles(
     ...draft,
     alert: decision.alert,
     ...(decision.alert
-      ? { silent: decision.silent, recentCloses: candles.slice(-ALERT_CHART_CLOSES).map((c) => c.close) }
+      ? { silent: decision.silent, ...alertChartFields(candles, gate, draft.triggers) }
       : {}),
   };
   // Alerts, and every BUY and SELL (the track record's rows), are kept; HOLD and ABSTAIN expire.

@@ -51,3 +51,50 @@ export const formatSignalTime = (
   timezone: string,
   now: number,
 ): string => `close ${formatLocalTime(candleCloseMs(signal), timezone, now)}`;
+
+/** The wall clock of an instant in a zone: what a chart's time axis labels. */
+export interface WallClock {
+  year: number;
+  /** 1–12. */
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  /** "Tue" */
+  weekday: string;
+  /** "Mar" */
+  monthName: string;
+}
+
+const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
+
+export function wallClock(epochMs: number, timezone: string): WallClock {
+  let format = wallClockFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-GB", {
+      timeZone: timezone,
+      weekday: "short",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    wallClockFormats.set(timezone, format);
+  }
+  const parts = format.formatToParts(new Date(epochMs));
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  const month = Number(part("month"));
+  return {
+    year: Number(part("year")),
+    month,
+    day: Number(part("day")),
+    hour: Number(part("hour")),
+    minute: Number(part("minute")),
+    weekday: part("weekday"),
+    monthName: MONTH_NAMES[month - 1] ?? "",
+  };
+}
+
+const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

@@ -192,6 +192,13 @@ export const ConfigSchema = z
         email: z.email().optional(),
       })
       .prefault({}),
+    /** The Telegram Mini App at the bot's `/app`. */
+    dashboard: z
+      .strictObject({
+        /** How old a Mini App's initData (its `auth_date`) may be before its calls get 401. */
+        maxAuthAgeSeconds: z.number().int().min(60).max(86_400).default(86_400),
+      })
+      .prefault({}),
     /** Days a non-alert analysis row is kept before TTL removes it; alerts are kept. */
     retentionDays: z.number().int().min(1).max(3650).default(90),
   })

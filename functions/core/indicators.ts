@@ -2,6 +2,7 @@ import { getPercentageChange } from "trading-signals";
 import type { Candle } from "./candles";
 import type { GateConfig } from "./config";
 import { bollingerAt, Macd, meanAt, SeededEma, WilderAtr, WilderRsi, zScoreAt } from "./indicator-series";
+import type { ChartOverlays } from "./signal";
 import { roundSignificant } from "./significant";
 
 /**
@@ -186,5 +187,51 @@ export function computeFeatures(candles: readonly Candle[], gate: GateConfig): F
       }
       return recent;
     },
+  };
+}
+
+/**
+ * The lines an alert's chart draws over its last `count` candles, computed on the whole window the
+ * gate saw: the Bollinger bands when the band trigger is on, and the averages of the moving-average
+ * cross (the EMAs when an EMA cross fired, otherwise the SMAs) when it is on.
+ */
+export function chartOverlaysOf(
+  candles: readonly Candle[],
+  gate: GateConfig,
+  count: number,
+  triggerIds: readonly string[],
+): ChartOverlays {
+  const first = Math.max(0, candles.length - count);
+  const snapshotAt = windowSnapshots(candles, gate, Math.max(0, first - 1));
+  const snapshots: FeatureSnapshot[] = [];
+  for (let i = first; i < candles.length; i++) snapshots.push(snapshotAt(i));
+  const series = (name: FeatureName) => snapshots.map((snapshot) => snapshot[name]);
+  const ema = triggerIds.some((id) => id.startsWith("ema-"));
+  return {
+    ...(gate.bandBreakMargin === null
+      ? {}
+      : {
+          bollinger: {
+            period: BOLLINGER.period,
+            deviations: BOLLINGER.deviations,
+            upper: series("bbUpper"),
+            middle: series("bbMiddle"),
+            lower: series("bbLower"),
+          },
+        }),
+    movingAverages: gate.maCross.enabled
+      ? [
+          {
+            kind: ema ? "EMA" : "SMA",
+            period: gate.maCross.fast,
+            values: series(ema ? "emaFast" : "smaFast"),
+          },
+          {
+            kind: ema ? "EMA" : "SMA",
+            period: gate.maCross.slow,
+            values: series(ema ? "emaSlow" : "smaSlow"),
+          },
+        ]
+      : [],
   };
 }

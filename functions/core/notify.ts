@@ -1,5 +1,5 @@
-import { alertKeyboard, type InlineKeyboard } from "./bot/callbacks";
-import { alertChartSvg } from "./chart";
+import { alertKeyboard, dashboardButtonUrl, type InlineKeyboard } from "./bot/callbacks";
+import { alertChartSvg, type ChartView } from "./chart";
 import type { Config } from "./config";
 import { alertMessage, htmlToPlain, TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT } from "./message";
 import type { Clock, Deliveries } from "./ports";
@@ -104,6 +104,8 @@ export interface NotifyDeps {
    */
   readerClock?: Clock;
   sleep(ms: number): Promise<void>;
+  /** The dashboard (the bot's /app) for the alert's "Dashboard" button; only an https URL is used. */
+  dashboardUrl?: string;
 }
 
 export interface NotifyResult {
@@ -131,8 +133,8 @@ export interface NotifyResult {
 }
 
 /** The alert's chart as PNG, as every alert gets it; a failed render is reported, never thrown. */
-export async function renderChart(signal: Signal, renderer: ChartRenderer | undefined) {
-  const svg = renderer ? alertChartSvg(signal) : undefined;
+export async function renderChart(signal: Signal, renderer: ChartRenderer | undefined, view: ChartView) {
+  const svg = renderer ? alertChartSvg(signal, view) : undefined;
   if (!renderer || !svg) return { chart: "none" as const };
   try {
     return { chart: "attached" as const, png: await renderer.render(svg) };
@@ -177,13 +179,12 @@ export async function notifySignal(
   const pending = chats.filter((chat) => !delivered.has(chat) && !blocked.has(chat));
 
   if (pending.length > 0) {
-    const rendered = await renderChart(signal, deps.chartRenderer);
     const view = { timezone: deps.config.timezone, now: (deps.readerClock ?? deps.clock).now() };
+    const rendered = await renderChart(signal, deps.chartRenderer, view);
     result.chart = rendered.chart;
     result.chartError = rendered.chartError;
     const base = {
       format: "html" as const,
-      keyboard: alertKeyboard(signal.symbol),
       silent: signal.silent === true,
       ...(rendered.png
         ? {
@@ -193,7 +194,12 @@ export async function notifySignal(
         : { text: alertMessage(signal, { ...view, limit: TELEGRAM_TEXT_LIMIT }) }),
     };
     for (const chatId of pending) {
-      const sent = await deliver(deps.messenger, { ...base, chatId }, { sleep: deps.sleep, budget });
+      const keyboard = alertKeyboard(signal.symbol, dashboardButtonUrl(deps.dashboardUrl, chatId));
+      const sent = await deliver(
+        deps.messenger,
+        { ...base, keyboard, chatId },
+        { sleep: deps.sleep, budget },
+      );
       result.waitedMs += sent.waitedMs;
       const { outcome } = sent;
       if (outcome.kind === "sent") {

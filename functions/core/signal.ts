@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { CandleTupleSchema } from "./candles";
 import { Timeframe } from "./timeframes";
 
 export const ACTIONS = ["BUY", "SELL", "HOLD", "ABSTAIN"] as const;
@@ -13,6 +14,32 @@ export const OutcomeSchema = z.object({
   return: z.number().finite(),
 });
 export type Outcome = z.infer<typeof OutcomeSchema>;
+
+/** One value per chart candle, null where the indicator's window does not reach that far back. */
+const OverlaySeries = z.array(z.number().finite().nullable()).max(200);
+
+/**
+ * The indicator lines an alert's chart draws, aligned with `chartCandles`: the values the gate saw
+ * (a 200-candle average needs 200 candles before the first one drawn, which the row does not keep).
+ */
+export const ChartOverlaysSchema = z.object({
+  bollinger: z
+    .object({
+      period: z.number().int().positive(),
+      deviations: z.number().positive(),
+      upper: OverlaySeries,
+      middle: OverlaySeries,
+      lower: OverlaySeries,
+    })
+    .optional(),
+  movingAverages: z
+    .array(
+      z.object({ kind: z.enum(["SMA", "EMA"]), period: z.number().int().positive(), values: OverlaySeries }),
+    )
+    .max(4)
+    .default([]),
+});
+export type ChartOverlays = z.infer<typeof ChartOverlaysSchema>;
 
 /**
  * One analysis of one closed candle: what the analyst stores and what `history --json` prints.
@@ -39,7 +66,14 @@ export const SignalSchema = z.object({
   indicators: z.record(z.string(), z.number().nullable()),
   triggers: z.array(z.string()).default([]),
   provider: z.string().min(1),
-  /** Closes of the candles up to the analysed one (oldest first), kept on alerts only: the chart. */
+  /**
+   * The candles up to the analysed one, oldest first, as [time, open, high, low, close, volume]: kept
+   * on alerts only, for the chart.
+   */
+  chartCandles: z.array(CandleTupleSchema).max(200).optional(),
+  /** The bands and averages drawn over `chartCandles` (alerts only). */
+  chartOverlays: ChartOverlaysSchema.optional(),
+  /** Closes only (oldest first): what alerts stored before `chartCandles`; their chart is a line. */
   recentCloses: z.array(z.number().finite().positive()).max(200).optional(),
   /**
    * Forward outcomes of a BUY or SELL, keyed by horizon in candles ("1", "4", "24"): the close that

@@ -1,4 +1,4 @@
-import { ALERT_CHART_CLOSES } from "./analyse";
+import { alertChartFields } from "./analyse";
 import type { Candle } from "./candles";
 import type { Config } from "./config";
 import { evaluateGate } from "./gate";
@@ -12,7 +12,7 @@ export const TEST_ALERT_NOTE = "Test alert: a sample signal from synthetic price
 
 /**
  * A realistic alert to show what one looks like: the newest close of `candles` where the gate fires
- * and the rules analyst says BUY or SELL, with its features, triggers and chart closes, exactly as
+ * and the rules analyst says BUY or SELL, with its features, triggers and chart candles, exactly as
  * the analyst would store it. Undefined when no close of the series qualifies.
  */
 export function sampleAlert(
@@ -30,6 +30,7 @@ export function sampleAlert(
     const verdict = rulesVerdict(features.now, triggers, gate, config.timeframe);
     if (verdict.action !== "BUY" && verdict.action !== "SELL") continue;
     const last = window.at(-1) as Candle;
+    const triggerIds = triggers.map((trigger) => trigger.id);
     return {
       symbol,
       timeframe: config.timeframe,
@@ -38,9 +39,9 @@ export function sampleAlert(
       ...verdict,
       analyst: "rules",
       indicators: features.now,
-      triggers: triggers.map((trigger) => trigger.id),
+      triggers: triggerIds,
       provider: "sample",
-      recentCloses: window.slice(-ALERT_CHART_CLOSES).map((candle) => candle.close),
+      ...alertChartFields(window, gate, triggerIds),
       alert: true,
       createdAt: isoTime(now),
     };

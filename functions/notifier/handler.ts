@@ -33,6 +33,8 @@ export interface NotifierDeps {
   /** The reader's clock for the year in an alert's time; defaults to `clock` (see NotifyDeps). */
   readerClock?: Clock;
   sleep: (ms: number) => Promise<void>;
+  /** The dashboard's URL for the alerts' "Dashboard" button (see NotifyDeps). */
+  dashboardUrl?: string;
   /** Every alert goes to these chats: config.telegram.chatIds plus TELEGRAM_CHAT_ID. */
   chatIds: string[];
 }

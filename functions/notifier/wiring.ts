@@ -7,7 +7,7 @@ import type { Config } from "../core/config";
 import type { ChartRenderer } from "../core/notify";
 import { systemClock } from "../core/ports";
 import { loadConfig } from "../runtime/config";
-import { requireEnv } from "../runtime/env";
+import { optionalEnv, requireEnv } from "../runtime/env";
 import type { NotifierDeps } from "./handler";
 
 /** A hung Bot API call must end inside the time the handler keeps back after a 429 wait. */
@@ -58,6 +58,8 @@ export function notifierDepsFromEnv(
     clock: systemClock,
     sleep,
     chatIds: telegram ? telegramChatIds(config) : [TERMINAL_CHAT_ID],
+    // Set by the stack only: locally the dashboard is http://127.0.0.1, which Telegram refuses for web_app.
+    dashboardUrl: optionalEnv(ENV_NAMES.dashboardUrl),
     ...overrides,
   };
 }

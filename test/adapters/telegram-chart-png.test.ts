@@ -1,35 +1,74 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
+import { CHART_FONT_FILES, chartFontCandidates, loadChartFonts } from "../../functions/adapters/chart-font";
+import { svgToPng } from "../../functions/adapters/resvg";
 import {
   RESVG_WASM_FILE,
   ResvgChartRenderer,
   resvgWasmCandidates,
 } from "../../functions/adapters/telegram-chart-png";
 import { alertChartSvg, CHART_SIZE } from "../../functions/core/chart";
+import { chartedSignal } from "../support/chart-fixtures";
 import { PNG_SIGNATURE, pngSize } from "../support/png";
 import { sampleSignal } from "../support/telegram-fixtures";
 
+const view = { timezone: "Europe/Berlin", now: Date.parse("2024-03-05T15:00:00Z") };
+const shipped = (file: string) => createRequire(import.meta.url).resolve(`dejavu-fonts-ttf/ttf/${file}`);
+
 describe("ResvgChartRenderer (wasm, no browser, no native binary)", () => {
-  it("says where it looked when the wasm file is missing, and works once it can find it", async () => {
-    const missing = new ResvgChartRenderer(() => ["/nonexistent/index_bg.wasm"]);
-    await expect(missing.render("<svg/>")).rejects.toThrow(
+  it("says where it looked when the wasm (before it is loaded) or a font file is missing, and rejects what is not SVG", async () => {
+    const fonts = chartFontCandidates;
+    const noWasm = new ResvgChartRenderer({ wasm: () => ["/nonexistent/index_bg.wasm"], fonts });
+    await expect(noWasm.render("<svg/>")).rejects.toThrow(
       "resvg wasm not found; looked in /nonexistent/index_bg.wasm",
     );
-    const svg = alertChartSvg(sampleSignal()) ?? "";
-    const png = await new ResvgChartRenderer().render(svg);
+    const noFont = new ResvgChartRenderer({
+      wasm: resvgWasmCandidates,
+      fonts: () => [["/nonexistent/DejaVuSans.ttf"]],
+    });
+    await expect(noFont.render("<svg/>")).rejects.toThrow(
+      "chart font DejaVuSans.ttf not found; looked in /nonexistent/DejaVuSans.ttf",
+    );
+    await expect(new ResvgChartRenderer().render("not an svg")).rejects.toThrow();
+    // An older row (closes only) still renders.
+    expect(pngSize(await new ResvgChartRenderer().render(alertChartSvg(sampleSignal(), view) ?? ""))).toEqual(
+      CHART_SIZE,
+    );
+  });
+
+  it("renders the alert chart as a PNG of the chart's size", async () => {
+    const png = await new ResvgChartRenderer().render(alertChartSvg(chartedSignal(), view) ?? "");
     expect([...png.slice(0, 8)]).toEqual(PNG_SIGNATURE);
     expect(pngSize(png)).toEqual(CHART_SIZE);
+    expect(png.byteLength).toBeLessThan(250_000);
   });
 
-  it("renders a SELL chart too, and rejects what is not SVG", async () => {
-    const renderer = new ResvgChartRenderer();
-    const png = await renderer.render(alertChartSvg(sampleSignal({ action: "SELL" })) ?? "");
-    expect(png.byteLength).toBeGreaterThan(1000);
-    await expect(renderer.render("not an svg")).rejects.toThrow();
+  it("draws its text with the font shipped in dejavu-fonts-ttf, never a system font", async () => {
+    const fonts = await loadChartFonts();
+    expect(fonts.family).toBe("DejaVu Sans");
+    expect(fonts.files).toEqual(CHART_FONT_FILES.map(shipped));
+    expect(fonts.buffers.map((b) => b.byteLength)).toEqual(
+      fonts.files.map((f) => readFileSync(f).byteLength),
+    );
+    // The same text with the shipped font and with none: only the font draws it (no system fallback).
+    await new ResvgChartRenderer().render("<svg xmlns='http://www.w3.org/2000/svg' width='1' height='1'/>");
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="80"><text x="10" y="50" font-size="40" font-family="Arial">BUY 63,412</text></svg>`;
+    const blank = svgToPng(`<svg xmlns="http://www.w3.org/2000/svg" width="400" height="80"/>`, {
+      width: 400,
+    });
+    expect(svgToPng(svg, { width: 400 }).byteLength).toBe(blank.byteLength);
+    const drawn = svgToPng(svg, { width: 400, fonts: fonts.buffers, fontFamily: fonts.family });
+    expect(drawn.byteLength).toBeGreaterThan(blank.byteLength + 500);
   });
 
-  it("looks beside the bundle first, then in node_modules", () => {
+  it("looks beside the bundle first, then in the task root and node_modules", () => {
     const candidates = resvgWasmCandidates();
     expect(candidates[0]).toMatch(new RegExp(`functions/adapters/${RESVG_WASM_FILE}$`));
     expect(candidates.at(-1)).toMatch(/node_modules\/@resvg\/resvg-wasm\/index_bg\.wasm$/);
+    for (const [i, each] of chartFontCandidates().entries()) {
+      expect(each[0]).toMatch(new RegExp(`functions/adapters/${CHART_FONT_FILES[i]}$`));
+      expect(each.at(-1)).toBe(shipped(CHART_FONT_FILES[i] ?? ""));
+    }
   });
 });

@@ -44,6 +44,15 @@ describe("TelegramMessenger over the Bot API", () => {
     });
   });
 
+  it("sends the Dashboard button as a web_app button with its https URL", async () => {
+    const url = "https://abc.lambda-url.eu-west-1.on.aws/app";
+    await messenger.send({ ...message, keyboard: alertKeyboard("BTC-USD", url) });
+    const markup = fake.callsOf("sendMessage").at(-1)?.payload.reply_markup as {
+      inline_keyboard: unknown[][];
+    };
+    expect(markup.inline_keyboard[1]).toEqual([{ text: "📊 Dashboard", web_app: { url } }]);
+  });
+
   it("sends plain text without a parse mode, and with sound by default", async () => {
     await messenger.send({ ...message, format: "plain", text: "BUY BTC-USD < 1" });
     const payload = fake.callsOf("sendMessage").at(-1)?.payload ?? {};

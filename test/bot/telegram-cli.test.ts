@@ -24,7 +24,12 @@ describe("telegram webhook setup", () => {
       url: "https://abc.lambda-url.us-east-1.on.aws/",
       secret: "s3cret_-",
     });
-    expect(fake.calls.map((c) => c.method)).toEqual(["setWebhook", "setMyCommands", "getWebhookInfo"]);
+    expect(fake.calls.map((c) => c.method)).toEqual([
+      "setWebhook",
+      "setMyCommands",
+      "setChatMenuButton",
+      "getWebhookInfo",
+    ]);
     expect(fake.calls[0]?.payload).toEqual({
       url: "https://abc.lambda-url.us-east-1.on.aws/",
       secret_token: "s3cret_-",
@@ -32,6 +37,13 @@ describe("telegram webhook setup", () => {
       drop_pending_updates: false,
     });
     expect(fake.calls[1]?.payload).toEqual({ commands: BOT_COMMANDS.map((c) => ({ ...c })) });
+    expect(fake.calls[2]?.payload).toEqual({
+      menu_button: {
+        type: "web_app",
+        text: "Dashboard",
+        web_app: { url: "https://abc.lambda-url.us-east-1.on.aws/app" },
+      },
+    });
   });
 
   it("refuses a secret Telegram would refuse, before calling anything", async () => {
@@ -57,6 +69,8 @@ describe("telegram webhook setup", () => {
       url: "http://127.0.0.1:8787/telegram",
       secret_token: webhookSecretFromToken(fake.token),
     });
+    // Telegram opens Mini Apps from https only: a local http webhook leaves the menu button alone.
+    expect(fake.callsOf("setChatMenuButton")).toEqual([]);
   });
 
   it("`--delete` removes the webhook so the bot can be polled", async () => {

@@ -43,7 +43,12 @@ describe.each(["fetcher", "analyst", "notifier", "bot", "alarms"])("the %s bundl
   });
 
   it("ships the files its code reads at runtime", () => {
-    const expected = name === "notifier" ? ["index_bg.wasm"] : [];
+    const expected =
+      name === "notifier"
+        ? ["DejaVuSans-Bold.ttf", "DejaVuSans.ttf", "index_bg.wasm"]
+        : name === "bot"
+          ? ["dashboard"]
+          : [];
     const extra = readdirSync(bundles[name] ?? "missing").filter((f) => !f.startsWith("index.mjs"));
     expect(extra).toEqual(expected);
   });
@@ -52,4 +57,14 @@ describe.each(["fetcher", "analyst", "notifier", "bot", "alarms"])("the %s bundl
     const module = (await import(pathToFileURL(file()).href)) as { handler?: unknown };
     expect(typeof module.handler).toBe("function");
   });
+});
+
+// One test, not one per bundle: skipped copies would be listed as skips in CI's report.
+it("the bot bundle ships the dashboard built at synth: its page, one bundled script and its stylesheet", () => {
+  const dir = join(bundles.bot ?? "missing", "dashboard");
+  expect(readdirSync(dir).sort()).toEqual(["app.css", "app.js", "index.html"]);
+  const script = readFileSync(join(dir, "app.js"), "utf8");
+  // lightweight-charts is inside the script: the page loads nothing from a CDN.
+  expect(script).toContain("TradingView Lightweight Charts");
+  expect(readFileSync(join(dir, "index.html"), "utf8")).not.toMatch(/src="https?:/);
 });

@@ -1,9 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { CHART_FONT_FILES } from "../../functions/adapters/chart-font";
 import { EQUITY_CHART_SIZE, type EquityChartInput } from "../../functions/core/equity-chart";
-import { CHART_FONT_CANDIDATES, writeEquityPng } from "../../local/equity-png";
+import { writeEquityPng } from "../../local/equity-png";
 import { PNG_SIGNATURE, pngSize } from "../support/png";
 
 const dir = mkdtempSync(join(tmpdir(), "signals-equity-png-"));
@@ -21,30 +23,21 @@ const input: EquityChartInput = {
     { side: "long", entryTime: START + 10 * 3_600_000, exitTime: START + 50 * 3_600_000, return: 0.03 },
   ],
 };
-const systemFont = CHART_FONT_CANDIDATES.find((font) => existsSync(font.path));
-
 describe("writeEquityPng", () => {
-  it("writes a PNG of the chart's size, with no text when no font is found", async () => {
-    const path = join(dir, "no-font.png");
-    expect(await writeEquityPng(path, input, [{ path: "/nonexistent/font.ttf", family: "None" }])).toEqual(
-      {},
+  it("writes a PNG of the chart's size, its text in the font shipped with the code", async () => {
+    const path = join(dir, "equity.png");
+    const { fonts } = await writeEquityPng(path, input);
+    expect(fonts).toEqual(
+      CHART_FONT_FILES.map((file) => createRequire(import.meta.url).resolve(`dejavu-fonts-ttf/ttf/${file}`)),
     );
     const png = readFileSync(path);
     expect([...png.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
     expect(pngSize(png)).toEqual(EQUITY_CHART_SIZE);
   });
 
-  it.skipIf(!systemFont)(
-    systemFont
-      ? `draws the text with the system font ${systemFont.path}`
-      : `draws the text with a system font (skipped: none of the ${CHART_FONT_CANDIDATES.length} known font paths exists)`,
-    async () => {
-      const path = join(dir, "font.png");
-      expect(await writeEquityPng(path, input)).toEqual({ font: systemFont?.path });
-      const withText = readFileSync(path);
-      expect(pngSize(withText)).toEqual(EQUITY_CHART_SIZE);
-      // Same chart, same size: the text is what makes the file larger.
-      expect(withText.byteLength).toBeGreaterThan(readFileSync(join(dir, "no-font.png")).byteLength + 1000);
-    },
-  );
+  it("fails, saying where it looked, when the font file is missing", async () => {
+    await expect(
+      writeEquityPng(join(dir, "none.png"), input, [["/nonexistent/DejaVuSans.ttf"]]),
+    ).rejects.toThrow("chart font DejaVuSans.ttf not found; looked in /nonexistent/DejaVuSans.ttf");
+  });
 });

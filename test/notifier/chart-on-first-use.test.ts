@@ -12,7 +12,7 @@ describe("the notifier's chart renderer, loaded on first use", () => {
   it("as wired with a bot token, draws the alert chart as a PNG", async () => {
     vi.stubEnv("TELEGRAM_BOT_TOKEN", "123:token");
     const { chartRenderer } = notifierDepsFromEnv(parseConfig({}), { store: {} as never });
-    const svg = alertChartSvg(sampleSignal()) as string;
+    const svg = alertChartSvg(sampleSignal(), { timezone: "UTC", now: Date.now() }) as string;
     const png = await (chartRenderer as ChartRenderer).render(svg);
     expect([...png.slice(0, 8)]).toEqual(PNG_SIGNATURE);
   });

@@ -3,6 +3,7 @@ import { marshall } from "@aws-sdk/util-dynamodb";
 import type { Context, DynamoDBRecord } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ResvgChartRenderer } from "../../functions/adapters/telegram-chart-png";
+import { CHART_SIZE } from "../../functions/core/chart";
 import { parseConfig } from "../../functions/core/config";
 import type { Signal } from "../../functions/core/signal";
 import {
@@ -11,6 +12,7 @@ import {
   type NotifierDeps,
 } from "../../functions/notifier/handler";
 import { notifierDepsFromEnv } from "../../functions/notifier/wiring";
+import { chartedSignal } from "../support/chart-fixtures";
 import { startTestTable } from "../support/emulators";
 import { BOT_API_ERRORS, botApiError, type FakeBotApi, startFakeBotApi } from "../support/fake-bot-api";
 import { sampleSignal } from "../support/telegram-fixtures";
@@ -173,9 +175,17 @@ describe("notifier handler on dynalite and a fake Bot API", () => {
 
   it("sends the chart with sendPhoto, and the text alone when rendering fails", async () => {
     const withChart = notifier({ chartRenderer: new ResvgChartRenderer() });
-    await withChart({ Records: [await insertRecord(sampleSignal(), "100")] }, lambdaContext);
+    await withChart({ Records: [await insertRecord(chartedSignal(), "100")] }, lambdaContext);
     expect(sentTo(CHAT_A, "sendPhoto")).toHaveLength(1);
-    expect(String(sentTo(CHAT_A, "sendPhoto")[0]?.payload.caption)).toContain("<b>BUY BTC-USD</b>");
+    const [photo] = sentTo(CHAT_A, "sendPhoto");
+    expect(String(photo?.payload.caption)).toContain("<b>BUY BTC-USD</b>");
+    expect(photo?.payload.photo).toMatch(/^attach:\/\//);
+    // The upload is the chart's PNG: its IHDR holds 1080 × 1080 (bytes under 0x80 survive the text body).
+    const body = photo?.request.body ?? "";
+    const ihdr = body.indexOf("IHDR");
+    const uint32 = (at: number) => [0, 1, 2, 3].reduce((n, k) => n * 256 + body.charCodeAt(at + k), 0);
+    expect(body.slice(ihdr - 12, ihdr - 8)).toContain("PNG");
+    expect({ width: uint32(ihdr + 4), height: uint32(ihdr + 8) }).toEqual(CHART_SIZE);
 
     const broken = notifier({
       chartRenderer: {

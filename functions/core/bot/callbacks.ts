@@ -11,10 +11,8 @@ export type CallbackAction =
 export const MUTE_BUTTON_DURATIONS = ["1h", "24h"] as const;
 export type MuteButtonDuration = (typeof MUTE_BUTTON_DURATIONS)[number];
 
-export interface InlineButton {
-  text: string;
-  callbackData: string;
-}
+/** A button that calls back to the bot, or one that opens the dashboard (a Mini App) over https. */
+export type InlineButton = { text: string; callbackData: string } | { text: string; webAppUrl: string };
 export type InlineKeyboard = InlineButton[][];
 
 export const callbackData = (action: CallbackAction): string =>
@@ -31,8 +29,18 @@ export function parseCallbackData(data: string | undefined): CallbackAction | un
   return undefined;
 }
 
-/** "Mute 1h", "Mute 24h", "History" under every alert. */
-export const alertKeyboard = (symbol: string): InlineKeyboard => [
+/**
+ * The dashboard's URL when a `web_app` button may carry it to `chatId`: Telegram takes only https URLs
+ * (so not the local runtime's http://127.0.0.1), and web_app buttons only in private chats (a user's
+ * chat id is positive; groups' are negative).
+ */
+export function dashboardButtonUrl(dashboardUrl: string | undefined, chatId: string): string | undefined {
+  if (!dashboardUrl?.startsWith("https://") || !/^\d+$/.test(chatId)) return undefined;
+  return dashboardUrl;
+}
+
+/** "Mute 1h", "Mute 24h", "History" under every alert, and "Dashboard" below them when it can open. */
+export const alertKeyboard = (symbol: string, dashboardUrl?: string): InlineKeyboard => [
   [
     ...MUTE_BUTTON_DURATIONS.map((duration) => ({
       text: `Mute ${duration}`,
@@ -40,4 +48,5 @@ export const alertKeyboard = (symbol: string): InlineKeyboard => [
     })),
     { text: "History", callbackData: callbackData({ kind: "history", symbol }) },
   ],
+  ...(dashboardUrl ? [[{ text: "📊 Dashboard", webAppUrl: dashboardUrl }]] : []),
 ];

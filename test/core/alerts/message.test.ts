@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { alertKeyboard, parseCallbackData } from "../../../functions/core/bot/callbacks";
+import {
+  alertKeyboard,
+  dashboardButtonUrl,
+  type InlineButton,
+  parseCallbackData,
+} from "../../../functions/core/bot/callbacks";
 import {
   alertMessage,
   escapeHtml,
@@ -113,16 +118,29 @@ describe("alert message", () => {
   });
 });
 
+const callbackOf = (button: InlineButton): string => ("callbackData" in button ? button.callbackData : "");
+
 describe("inline keyboard", () => {
   it("offers Mute 1h, Mute 24h and History, with callback data Telegram accepts and the bot reads back", () => {
     const [row = []] = alertKeyboard("ETH-USD");
     expect(row.map((b) => b.text)).toEqual(["Mute 1h", "Mute 24h", "History"]);
-    for (const button of row) expect(Buffer.byteLength(button.callbackData)).toBeLessThanOrEqual(64);
-    expect(row.map((b) => parseCallbackData(b.callbackData))).toEqual([
+    for (const button of row) expect(Buffer.byteLength(callbackOf(button))).toBeLessThanOrEqual(64);
+    expect(row.map((b) => parseCallbackData(callbackOf(b)))).toEqual([
       { kind: "mute", symbol: "ETH-USD", duration: "1h" },
       { kind: "mute", symbol: "ETH-USD", duration: "24h" },
       { kind: "history", symbol: "ETH-USD" },
     ]);
+  });
+
+  it("adds a Dashboard web_app button below, only with an https URL and only for a private chat", () => {
+    const url = "https://abc.lambda-url.eu-west-1.on.aws/app";
+    expect(alertKeyboard("ETH-USD", url)[1]).toEqual([{ text: "📊 Dashboard", webAppUrl: url }]);
+    expect(alertKeyboard("ETH-USD")).toHaveLength(1);
+    expect(dashboardButtonUrl(url, "1111111")).toBe(url);
+    // Telegram refuses web_app buttons in groups, and http URLs (the local runtime's) anywhere.
+    expect(dashboardButtonUrl(url, "-1001234567890")).toBeUndefined();
+    expect(dashboardButtonUrl("http://127.0.0.1:8787/app", "1111111")).toBeUndefined();
+    expect(dashboardButtonUrl(undefined, "1111111")).toBeUndefined();
   });
 
   it("ignores callback data it did not make", () => {

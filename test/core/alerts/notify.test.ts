@@ -67,6 +67,15 @@ describe("notifySignal", () => {
     expect(store.notified(signal)).toBe("2024-03-05T14:00:09.000Z");
   });
 
+  it("adds the Dashboard button for private chats when the dashboard's URL is known", async () => {
+    const { messenger, deps } = setup();
+    const url = "https://abc.lambda-url.eu-west-1.on.aws/app";
+    await notifySignal(sampleSignal(), ["1", "-1002"], { ...deps, dashboardUrl: url }, { remainingMs: 0 });
+    const [person, group] = messenger.attempts;
+    expect(person?.keyboard?.[1]).toEqual([{ text: "📊 Dashboard", webAppUrl: url }]);
+    expect(group?.keyboard).toHaveLength(1);
+  });
+
   it("sends silently when the policy flagged quiet hours", async () => {
     const { messenger, deps } = setup();
     await notifySignal(sampleSignal({ silent: true }), ["1"], deps, { remainingMs: 0 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { AnalysisInProgressError, analyse, storePorts } from "../../../functions/core/analyse";
+import {
+  ALERT_CHART_CANDLES,
+  AnalysisInProgressError,
+  analyse,
+  storePorts,
+} from "../../../functions/core/analyse";
 import type { AnalysisRequest } from "../../../functions/core/analysis-request";
 import { type ConfigInput, parseConfig } from "../../../functions/core/config";
 import { PROMPT_VERSION } from "../../../functions/core/prompt";
@@ -283,15 +288,28 @@ describe("analyse: rules analyst and alerts", () => {
     expect((await store.spend(day(now))).calls).toBe(0);
   });
 
-  it("flags a confident BUY as an alert with the chart closes, kept without expiry", async () => {
+  it("flags a confident BUY as an alert with the chart's candles and lines, kept without expiry", async () => {
     const request = requestFor(jumpCandles());
     const { store, ports } = setup(request, new ScriptedModel());
     const result = await analyse(request, config(), ports, context);
     expect(result).toMatchObject({ alertReason: "first" });
     const [signal] = store.signals;
     expect(signal).toMatchObject({ alert: true, silent: false });
-    expect(signal?.recentCloses).toHaveLength(60);
-    expect(signal?.recentCloses?.at(-1)).toBe(signal?.price);
+    const candles = request.candles.slice(-ALERT_CHART_CANDLES);
+    expect(signal?.chartCandles).toEqual(candles);
+    expect(signal?.chartCandles?.at(-1)?.[4]).toBe(signal?.price);
+    expect(signal?.recentCloses).toBeUndefined();
+    // The lines the gate saw at the signal candle, aligned with the candles.
+    const bands = signal?.chartOverlays?.bollinger;
+    expect(bands).toMatchObject({ period: 20, deviations: 2 });
+    expect(bands?.upper).toHaveLength(ALERT_CHART_CANDLES);
+    expect(bands?.upper.at(-1)).toBe(signal?.indicators.bbUpper);
+    expect(bands?.lower.at(-1)).toBe(signal?.indicators.bbLower);
+    const [fast, slow] = signal?.chartOverlays?.movingAverages ?? [];
+    expect(fast).toMatchObject({ kind: "SMA", period: 50 });
+    expect(fast?.values.at(-1)).toBe(signal?.indicators.smaFast);
+    expect(slow).toMatchObject({ kind: "SMA", period: 200 });
+    expect(slow?.values.at(-1)).toBe(signal?.indicators.smaSlow);
     expect(store.expiresAt.get(`BTC-USD#1h#${request.candleTime}`)).toBeUndefined();
   });
 
@@ -301,7 +319,8 @@ describe("analyse: rules analyst and alerts", () => {
     await first.store.mute("BTC-USD", first.now + HOUR);
     await analyse(muted, config(), first.ports, context);
     expect(first.store.signals[0]).toMatchObject({ action: "BUY", alert: false });
-    expect(first.store.signals[0]?.recentCloses).toBeUndefined();
+    expect(first.store.signals[0]?.chartCandles).toBeUndefined();
+    expect(first.store.signals[0]?.chartOverlays).toBeUndefined();
 
     const weak = setup(muted, new ScriptedModel(() => completion({ ...BUY, confidence: 0.5 })));
     await analyse(muted, config(), weak.ports, context);
