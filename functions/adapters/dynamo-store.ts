@@ -4,6 +4,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  paginateQuery,
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
@@ -49,7 +50,7 @@ import { ANALYSIS_QUEUE, SIGNALS_TABLE } from "./resource-definitions";
  *   chat state    pk CHAT                   sk <chatId>
  *   failure       pk FAILURE#<queue>        sk <messageId>         (why it last failed, TTL)
  */
-const KEYS = { ...SIGNALS_TABLE.indexes } as const;
+const INDEXES = SIGNALS_TABLE.indexes;
 const INTERNAL_ATTRIBUTES = [
   "pk",
   "sk",
@@ -135,6 +136,19 @@ export class DynamoStore
     private readonly client: DynamoDBDocumentClient = dynamoDocumentClient(),
   ) {}
 
+  /** Sends a conditional write: true when it was made, false when its condition refused it. */
+  private async conditionally(command: PutCommand | UpdateCommand): Promise<boolean> {
+    try {
+      // Two overloads of send: TypeScript cannot pick one for a union, so each is sent as itself.
+      if (command instanceof PutCommand) await this.client.send(command);
+      else await this.client.send(command);
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   async getSignal(key: SignalKey): Promise<Signal | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: keyOf(key), ConsistentRead: true }),
@@ -151,49 +165,38 @@ export class DynamoStore
           gsi2sk: signal.candleTime,
         }
       : {};
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...keyOf(signal),
-            ...alertKeys,
-            ...sideKeysOf(signal),
-            ...signal,
-            expiresAt: signal.alert ? undefined : options.expiresAt,
-          },
-          ConditionExpression: "attribute_not_exists(pk)",
-        }),
-      );
-      return "stored";
-    } catch (error) {
-      if (isConditionFailure(error)) return "duplicate";
-      throw error;
-    }
+    const stored = await this.conditionally(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keyOf(signal),
+          ...alertKeys,
+          ...sideKeysOf(signal),
+          ...signal,
+          expiresAt: signal.alert ? undefined : options.expiresAt,
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+    return stored ? "stored" : "duplicate";
   }
 
-  async claim(key: SignalKey, owner: string, leaseUntil: number, now: number): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: `CLAIM#${key.symbol}#${key.timeframe}`,
-            sk: key.candleTime,
-            owner,
-            leaseUntil,
-            expiresAt: Math.ceil(leaseUntil / 1000) + 86_400,
-          },
-          ConditionExpression: "attribute_not_exists(pk) OR leaseUntil < :now OR #owner = :owner",
-          ExpressionAttributeNames: { "#owner": "owner" },
-          ExpressionAttributeValues: { ":now": now, ":owner": owner },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  claim(key: SignalKey, owner: string, leaseUntil: number, now: number): Promise<boolean> {
+    return this.conditionally(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: `CLAIM#${key.symbol}#${key.timeframe}`,
+          sk: key.candleTime,
+          owner,
+          leaseUntil,
+          expiresAt: Math.ceil(leaseUntil / 1000) + 86_400,
+        },
+        ConditionExpression: "attribute_not_exists(pk) OR leaseUntil < :now OR #owner = :owner",
+        ExpressionAttributeNames: { "#owner": "owner" },
+        ExpressionAttributeValues: { ":now": now, ":owner": owner },
+      }),
+    );
   }
 
   async getVerdict(key: SignalKey): Promise<BilledVerdict | undefined> {
@@ -233,7 +236,7 @@ export class DynamoStore
   latestAlerts(limit: number): Promise<Signal[]> {
     return this.queryAll(
       {
-        IndexName: KEYS.alerts.name,
+        IndexName: INDEXES.alerts.name,
         KeyConditionExpression: "gsi1pk = :pk",
         ExpressionAttributeValues: { ":pk": "ALERT" },
       },
@@ -244,7 +247,7 @@ export class DynamoStore
   async lastAlert(symbol: string, timeframe: Timeframe): Promise<Signal | undefined> {
     const [latest] = await this.queryAll(
       {
-        IndexName: KEYS.alertsBySymbol.name,
+        IndexName: INDEXES.alertsBySymbol.name,
         KeyConditionExpression: "gsi2pk = :pk",
         ExpressionAttributeValues: { ":pk": `ALERT#${symbol}#${timeframe}` },
       },
@@ -264,7 +267,7 @@ export class DynamoStore
     // consistent (GSIs are), which is fine: the newest signal read is a candle old.
     return this.queryAll(
       {
-        IndexName: KEYS.sides.name,
+        IndexName: INDEXES.sides.name,
         KeyConditionExpression: "gsi3pk = :pk AND gsi3sk BETWEEN :since AND :until",
         ExpressionAttributeValues: {
           ":pk": sidePk(symbol, timeframe),
@@ -298,14 +301,7 @@ export class DynamoStore
       ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(outcomes)",
       ExpressionAttributeValues: { ":outcomes": outcomes },
     });
-    for (const command of [setMissing, createMap, setMissing]) {
-      try {
-        await this.client.send(command);
-        return;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-    }
+    for (const command of [setMissing, createMap, setMissing]) if (await this.conditionally(command)) return;
     // Still no map after creating it: the signal itself is gone (or never stored).
     throw new Error(`no stored signal ${key.symbol} ${key.timeframe} ${key.candleTime} to score`);
   }
@@ -313,7 +309,7 @@ export class DynamoStore
   /** Reads only the window's rows of the sparse alerts index; notified ones are filtered out there. */
   unnotifiedAlerts(since: number): Promise<Signal[]> {
     return this.queryAll({
-      IndexName: KEYS.alerts.name,
+      IndexName: INDEXES.alerts.name,
       KeyConditionExpression: "gsi1pk = :pk AND gsi1sk >= :since",
       FilterExpression: "attribute_not_exists(notifiedAt)",
       ExpressionAttributeValues: { ":pk": "ALERT", ":since": new Date(since).toISOString() },
@@ -343,41 +339,31 @@ export class DynamoStore
     parse: (item: Record<string, unknown>) => Row = signalFromItem as never,
   ): Promise<Row[]> {
     const rows: Row[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          ...input,
-          TableName: this.tableName,
-          ScanIndexForward: false,
-          ExclusiveStartKey: startKey,
-          Limit: limit === undefined ? undefined : Math.min(1000, limit - rows.length),
-        }),
-      );
-      for (const item of page.Items ?? []) rows.push(parse(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && (limit === undefined || rows.length < limit));
+    const pages = paginateQuery(
+      { client: this.client, pageSize: limit === undefined ? undefined : Math.min(1000, limit) },
+      { ...input, TableName: this.tableName, ScanIndexForward: false },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        rows.push(parse(item));
+        if (rows.length === limit) return rows;
+      }
+    }
     return rows;
   }
 
   async reserve(day: string, usd: number, budgetUsd: number): Promise<boolean> {
     if (usd > budgetUsd) return false;
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: "SPEND", sk: day },
-          UpdateExpression: "ADD costUsd :usd, calls :one",
-          // DynamoDB conditions cannot add, so compare against the budget less this reservation.
-          ConditionExpression: "attribute_not_exists(costUsd) OR costUsd <= :limit",
-          ExpressionAttributeValues: { ":usd": usd, ":one": 1, ":limit": budgetUsd - usd },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: "SPEND", sk: day },
+        UpdateExpression: "ADD costUsd :usd, calls :one",
+        // DynamoDB conditions cannot add, so compare against the budget less this reservation.
+        ConditionExpression: "attribute_not_exists(costUsd) OR costUsd <= :limit",
+        ExpressionAttributeValues: { ":usd": usd, ":one": 1, ":limit": budgetUsd - usd },
+      }),
+    );
   }
 
   async settle(day: string, deltaUsd: number, usage: { prompt: number; completion: number }): Promise<void> {
@@ -415,14 +401,8 @@ export class DynamoStore
   /** Every item of a query, following pages. */
   private async queryItems(input: Omit<QueryCommandInput, "TableName">): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }),
-      );
+    for await (const page of paginateQuery({ client: this.client }, { ...input, TableName: this.tableName }))
       items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
     return items;
   }
 
@@ -450,22 +430,16 @@ export class DynamoStore
     );
   }
 
-  async markNotified(key: SignalKey, at: string): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keyOf(key),
-          UpdateExpression: "SET notifiedAt = :at",
-          ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(notifiedAt)",
-          ExpressionAttributeValues: { ":at": at },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  markNotified(key: SignalKey, at: string): Promise<boolean> {
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keyOf(key),
+        UpdateExpression: "SET notifiedAt = :at",
+        ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(notifiedAt)",
+        ExpressionAttributeValues: { ":at": at },
+      }),
+    );
   }
 
   async markChatUndeliverable(chatId: string, reason: string, at: string): Promise<void> {
@@ -503,18 +477,14 @@ export class DynamoStore
   }
 
   async mutes(now: number): Promise<Map<string, number>> {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": "MUTE" },
-      }),
-    );
+    const items = await this.queryItems({
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": "MUTE" },
+    });
     return new Map(
-      Items.filter((item) => Number(item.mutedUntil) > now).map((item) => [
-        String(item.sk),
-        Number(item.mutedUntil),
-      ]),
+      items
+        .filter((item) => Number(item.mutedUntil) > now)
+        .map((item) => [String(item.sk), Number(item.mutedUntil)]),
     );
   }
 
