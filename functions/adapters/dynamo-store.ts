@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { type AttributeValue, ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -9,6 +9,8 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import type { DynamoDBRecord } from "aws-lambda";
 import { type BilledVerdict, BilledVerdictSchema } from "../core/billed-verdict";
 import {
   type DeadLetterQueueName,
@@ -75,7 +77,8 @@ export const sideKeysOf = (signal: Pick<Signal, "symbol" | "timeframe" | "candle
     ? { gsi3pk: sidePk(signal.symbol, signal.timeframe), gsi3sk: signal.candleTime }
     : {};
 
-const signalPk = (symbol: string, timeframe: string) => `SIGNAL#${symbol}#${timeframe}`;
+const SIGNAL_PK_PREFIX = "SIGNAL#";
+const signalPk = (symbol: string, timeframe: string) => `${SIGNAL_PK_PREFIX}${symbol}#${timeframe}`;
 const keyOf = (key: SignalKey) => ({ pk: signalPk(key.symbol, key.timeframe), sk: key.candleTime });
 
 const verdictKeyOf = (key: SignalKey) => ({
@@ -104,6 +107,18 @@ export function signalFromItem(item: Record<string, unknown>): Signal {
     Object.entries(item).filter(([name]) => !INTERNAL_ATTRIBUTES.includes(name)),
   );
   return parseOrThrow(SignalSchema, record, `stored signal ${String(item.pk)} ${String(item.sk)}`);
+}
+
+/**
+ * The signal a table stream record carries (its NEW_IMAGE), or undefined for any other row (a claim,
+ * a verdict, a spend counter...): the key scheme stays in this file, not in the notifier.
+ */
+export function signalFromStreamRecord(record: DynamoDBRecord): Signal | undefined {
+  const image = record.dynamodb?.NewImage;
+  if (!image) return undefined;
+  const item = unmarshall(image as Record<string, AttributeValue>);
+  if (typeof item.pk !== "string" || !item.pk.startsWith(SIGNAL_PK_PREFIX)) return undefined;
+  return signalFromItem(item);
 }
 
 const ScoredSideSchema = SignalSchema.pick({

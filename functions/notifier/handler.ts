@@ -1,12 +1,11 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { unmarshall } from "@aws-sdk/util-dynamodb";
-import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import * as z from "zod";
-import { signalFromItem } from "../adapters/dynamo-store";
+import { signalFromStreamRecord } from "../adapters/dynamo-store";
 import { FUNCTION_TIMEOUT_SECONDS } from "../adapters/resource-definitions";
 import type { Config } from "../core/config";
+import { errorMessage } from "../core/errors";
 import {
   type ChartRenderer,
   type Messenger,
@@ -41,15 +40,6 @@ export interface NotifierDeps {
 
 /** Time kept back from the invocation for the last send and the DynamoDB writes after a 429 wait. */
 const RESERVED_MS = 15_000;
-
-/** The signal a stream record inserted, or undefined when the record is not a signal row. */
-export function signalFromStreamRecord(record: DynamoDBRecord): Signal | undefined {
-  const image = record.dynamodb?.NewImage;
-  if (!image) return undefined;
-  const item = unmarshall(image as Record<string, AttributeValue>);
-  if (typeof item.pk !== "string" || !item.pk.startsWith("SIGNAL#")) return undefined;
-  return signalFromItem(item);
-}
 
 function waitBudget(context: Context | undefined): WaitBudget {
   const remaining =
@@ -110,7 +100,7 @@ export function createNotifierHandler(deps: NotifierDeps) {
           log.error("malformed stream record skipped", { error: error.message });
           continue;
         }
-        log.error("notifier failed on a record", { error: (error as Error).message });
+        log.error("notifier failed on a record", { error: errorMessage(error) });
         failed = true;
       }
       if (failed) {

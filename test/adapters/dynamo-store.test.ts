@@ -1,5 +1,7 @@
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { marshall } from "@aws-sdk/util-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signalFromStreamRecord } from "../../functions/adapters/dynamo-store";
 import type { Signal } from "../../functions/core/signal";
 import { startTestTable } from "../support/emulators";
 
@@ -137,5 +139,25 @@ describe("DynamoStore on dynalite", () => {
     expect((await table.store.mutes(10_000)).size).toBe(0);
     await table.store.markChatUndeliverable("333", "blocked", "2024-03-01T00:00:00.000Z");
     expect(await table.store.undeliverableChats()).toEqual(new Map([["333", "blocked"]]));
+  });
+});
+
+describe("signalFromStreamRecord", () => {
+  const record = (item: Record<string, unknown>) => ({
+    eventName: "INSERT" as const,
+    dynamodb: { NewImage: marshall(item, { removeUndefinedValues: true }) as never },
+  });
+
+  it("reads a signal row's new image as the public Signal, storage keys stripped (#13 item 1)", () => {
+    const signal = at(9, { alert: true, action: "BUY", confidence: 0.8 });
+    const row = { pk: "SIGNAL#BTC-USD#1h", sk: signal.candleTime, gsi1pk: "ALERT", ...signal };
+    expect(signalFromStreamRecord(record(row))).toEqual(signal);
+  });
+
+  it("passes over the table's other rows and records with no new image", () => {
+    expect(signalFromStreamRecord(record({ pk: "CLAIM#BTC-USD#1h", sk: base.candleTime, owner: "m" }))).toBe(
+      undefined,
+    );
+    expect(signalFromStreamRecord({ eventName: "REMOVE", dynamodb: {} })).toBeUndefined();
   });
 });
