@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
 import { optionalEnv } from "../runtime/env";
+import { onceUntilFailure } from "../runtime/once";
 
 /**
  * The resvg wasm binary's file name. A Lambda bundle must ship it beside the bundled handler (the
@@ -43,17 +44,16 @@ export function findShipped(what: string, candidates: string[]): string {
   return path;
 }
 
-let ready: Promise<void> | undefined;
+let wasmCandidates: string[] = [];
+// resvg's wasm can be initialised once per process, from the first call's candidates.
+const initResvgOnce = onceUntilFailure(async () =>
+  initWasm(await readFile(findShipped("resvg wasm", wasmCandidates))),
+);
 
 /** Loads the wasm once per process; a failure is not cached, so a later render tries again. */
 export function loadResvgWasm(candidates: string[] = resvgWasmCandidates()): Promise<void> {
-  ready ??= (async () => {
-    await initWasm(await readFile(findShipped("resvg wasm", candidates)));
-  })().catch((error: unknown) => {
-    ready = undefined;
-    throw error;
-  });
-  return ready;
+  wasmCandidates = candidates;
+  return initResvgOnce();
 }
 
 export interface SvgToPngOptions {

@@ -2,6 +2,7 @@ import { type Api, InputFile } from "grammy";
 import type { BotReplier } from "../core/bot/bot";
 import type { InlineKeyboard } from "../core/bot/callbacks";
 import type { OutgoingMessage, SendOutcome } from "../core/notify";
+import { onceUntilFailure } from "../runtime/once";
 import { classifyBotApiError, telegramApi } from "./telegram-api";
 
 const replyMarkup = (keyboard: InlineKeyboard | undefined) =>
@@ -22,23 +23,10 @@ const replyMarkup = (keyboard: InlineKeyboard | undefined) =>
  * The token is resolved on first use (SSM when deployed), so building the messenger reads nothing.
  */
 export class TelegramMessenger implements BotReplier {
-  private api: Promise<Api> | undefined;
+  private readonly client: () => Promise<Api>;
 
-  constructor(
-    private readonly token: () => Promise<string>,
-    private readonly options: { timeoutSeconds?: number } = {},
-  ) {}
-
-  private client(): Promise<Api> {
-    if (!this.api) {
-      const created = this.token().then((token) => telegramApi(token, this.options));
-      // A failed lookup (SSM throttled, say) must not stick for the container's lifetime.
-      created.catch(() => {
-        if (this.api === created) this.api = undefined;
-      });
-      this.api = created;
-    }
-    return this.api;
+  constructor(token: () => Promise<string>, options: { timeoutSeconds?: number } = {}) {
+    this.client = onceUntilFailure(async () => telegramApi(await token(), options));
   }
 
   async send(message: OutgoingMessage): Promise<SendOutcome> {

@@ -33,7 +33,7 @@ import { logger } from "../runtime/logger";
 import { metrics } from "../runtime/metrics";
 import { analystDepsFromEnv } from "./wiring";
 
-/** The LLM, none (rules analyst), or a resolver the handler calls once (the key is read from SSM). */
+/** The LLM, none (rules analyst), or its resolver: the wiring's reads the key from SSM once. */
 export type ModelSource = AnalystModel | undefined | (() => Promise<AnalystModel | undefined>);
 
 export type AnalystStore = SignalWriter &
@@ -134,16 +134,8 @@ function report(result: AnalysisResult, log: Logger): void {
 export function createAnalystHandler(deps: AnalystDeps) {
   const leaseMs = deps.leaseMs ?? FUNCTION_TIMEOUT_SECONDS.analyst * 1000;
   const maxReceiveCount = deps.maxReceiveCount ?? ANALYSIS_QUEUE.maxReceiveCount;
-  let resolving: Promise<AnalystModel | undefined> | undefined;
-  const resolveModel = (): Promise<AnalystModel | undefined> => {
-    const source = deps.model;
-    if (typeof source !== "function") return Promise.resolve(source);
-    resolving ??= source().catch((error) => {
-      resolving = undefined; // a failed lookup is tried again on the next batch
-      throw error;
-    });
-    return resolving;
-  };
+  const resolveModel = async (): Promise<AnalystModel | undefined> =>
+    typeof deps.model === "function" ? deps.model() : deps.model;
 
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     if (context) logger.addContext(context);

@@ -8,6 +8,7 @@ import type { AnalystModel } from "../core/verdict";
 import { loadConfig } from "../runtime/config";
 import { optionalEnv, requireEnv } from "../runtime/env";
 import { logger } from "../runtime/logger";
+import { onceUntilFailure } from "../runtime/once";
 import { OPENAI_KEY, readSecret } from "../runtime/secrets";
 import type { AnalystDeps } from "./handler";
 
@@ -98,7 +99,7 @@ export function analystDepsFromEnv(
     model:
       "model" in overrides
         ? overrides.model
-        : () => openAiModelFromEnv(chosen, overrides.clock ?? systemClock),
+        : onceUntilFailure(() => openAiModelFromEnv(chosen, overrides.clock ?? systemClock)),
     leaseMs: overrides.leaseMs,
   };
 }

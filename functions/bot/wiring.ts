@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileDashboardAssets } from "../adapters/dashboard-assets";
 import { DynamoStore } from "../adapters/dynamo-store";
 import { pipelineHealthFromEnv } from "../adapters/pipeline-health";
@@ -37,7 +38,7 @@ export function botDepsFromEnv(config: Config = loadConfig(), overrides: Partial
     allowlist: telegramChatIds(config),
     health: pipelineHealthFromEnv(logger),
     clock: systemClock,
-    sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    sleep: (ms) => sleep(ms),
     dashboard: {
       assets: fileDashboardAssets(),
       botToken: async () => (hasTelegramToken() ? requireBotToken() : undefined),

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { DynamoStore } from "../adapters/dynamo-store";
 import { ENV_NAMES } from "../adapters/resource-definitions";
 import { hasTelegramToken, requireBotToken, telegramChatIds } from "../adapters/telegram-env";
@@ -8,6 +9,7 @@ import type { ChartRenderer } from "../core/notify";
 import { systemClock } from "../core/ports";
 import { loadConfig } from "../runtime/config";
 import { optionalEnv, requireEnv } from "../runtime/env";
+import { onceUntilFailure } from "../runtime/once";
 import type { NotifierDeps } from "./handler";
 
 /** A hung Bot API call must end inside the time the handler keeps back after a 429 wait. */
@@ -18,16 +20,8 @@ const BOT_API_TIMEOUT_SECONDS = 10;
  * evaluates it. A failed load is not kept: the next chart tries again.
  */
 export function chartRendererOnFirstUse(load: () => Promise<ChartRenderer>): ChartRenderer {
-  let loading: Promise<ChartRenderer> | undefined;
-  return {
-    async render(svg) {
-      loading ??= load().catch((error: unknown) => {
-        loading = undefined;
-        throw error;
-      });
-      return (await loading).render(svg);
-    },
-  };
+  const renderer = onceUntilFailure(load);
+  return { render: async (svg) => (await renderer()).render(svg) };
 }
 
 /** The alert chart as PNG: resvg and its wasm, loaded on the first alert. */
@@ -35,8 +29,6 @@ const alertChartRenderer = () =>
   chartRendererOnFirstUse(
     async () => new (await import("../adapters/telegram-chart-png")).ResvgChartRenderer(),
   );
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Real adapters from env: the table (TABLE_NAME), and Telegram when a bot token is reachable

@@ -142,19 +142,22 @@ describe("analyst handler on dynalite", () => {
     expect(await signalOf(jump)).toMatchObject({ action: "ABSTAIN", reasons: ["budget"], alert: false });
   });
 
-  it("resolves a lazily read model once per container, and uses the rules analyst when there is none", async () => {
-    let lookups = 0;
-    const handler = createAnalystHandler({
-      ...deps(undefined),
-      model: async () => {
-        lookups += 1;
-        return undefined;
-      },
-    });
-    await handler(eventOf(record(JSON.stringify(jump))));
-    await handler(eventOf(record(JSON.stringify(requestFor(quietCandles(), "SOL-USD")))));
-    expect(lookups).toBe(1);
-    expect(await signalOf(jump)).toMatchObject({ analyst: "rules" });
+  it("resolves the wired model once per container, and uses the rules analyst when there is none", async () => {
+    const key = process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_API_KEY;
+    try {
+      const wired = analystDepsFromEnv(parseConfig({}), { store: table.store, clock: { now: () => now } });
+      const handler = createAnalystHandler(wired);
+      const { lines } = await captureLogs(async () => {
+        await handler(eventOf(record(JSON.stringify(jump))));
+        await handler(eventOf(record(JSON.stringify(requestFor(quietCandles(), "SOL-USD")))));
+      }, "INFO");
+      // The wiring's resolver looked for a key once: one "no key" line for two batches.
+      expect(lines.filter((line) => /no OpenAI key configured/.test(String(line.message)))).toHaveLength(1);
+      expect(await signalOf(jump)).toMatchObject({ analyst: "rules" });
+    } finally {
+      if (key !== undefined) process.env.OPENAI_API_KEY = key;
+    }
   });
 });
 
