@@ -3,11 +3,11 @@
 // Binance and Yahoo do and adds 50 ms to every request. Prints the wall time and each provider's
 // requests against its documented limit. Goal: 15 s or less, inside the limits.
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
-import { ENV_NAMES, FUNCTION_TIMEOUT_SECONDS } from "../functions/adapters/resource-definitions";
 import { parseConfig } from "../functions/core/config";
 import { PROVIDERS, type ProviderName } from "../functions/core/providers";
 import { SYMBOLS } from "../functions/core/symbols";
 import { timeframeMs } from "../functions/core/timeframes";
+import { ENV_NAMES, FUNCTION_TIMEOUT_SECONDS } from "../functions/shared/resource-definitions";
 import {
   createAnalysisQueues,
   createSignalsTable,

@@ -1,6 +1,6 @@
 import { Duration } from "aws-cdk-lib";
 import { Construct } from "constructs";
-import { ANALYSIS_QUEUE } from "../functions/adapters/resource-definitions";
+import { ANALYSIS_QUEUE } from "../functions/shared/resource-definitions";
 import { DeadLetterQueue, EncryptedQueue } from "./encrypted-queue";
 
 /**

@@ -2,7 +2,7 @@ import { Duration, Validations } from "aws-cdk-lib";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { ANALYSIS_QUEUE, ENV_NAMES } from "../functions/adapters/resource-definitions";
+import { ANALYSIS_QUEUE, ENV_NAMES } from "../functions/shared/resource-definitions";
 import { PipelineFunction } from "./pipeline-function";
 import { grantSecret, type SecretParameter } from "./secret-parameters";
 import { ALL_SIGNALS_INDEXES, type SignalsTable } from "./signals-table";

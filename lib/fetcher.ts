@@ -10,9 +10,9 @@ import {
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { ENV_NAMES } from "../functions/adapters/resource-definitions";
 import type { Timeframe } from "../functions/core/timeframes";
 import { scheduleExpression } from "../functions/core/timeframes";
+import { ENV_NAMES } from "../functions/shared/resource-definitions";
 import { DeadLetterQueue } from "./encrypted-queue";
 import { PipelineFunction } from "./pipeline-function";
 import type { SignalsTable } from "./signals-table";

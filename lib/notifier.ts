@@ -6,12 +6,10 @@ import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources"
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import { Construct } from "constructs";
-import { chartFontCandidates } from "../functions/adapters/chart-font";
-import { ENV_NAMES, NOTIFIER_STREAM } from "../functions/adapters/resource-definitions";
-import { findShipped } from "../functions/adapters/resvg";
-import { RESVG_WASM_FILE } from "../functions/adapters/telegram-chart-png";
 import { scheduleExpression, type Timeframe } from "../functions/core/timeframes";
 import type { OutboxSweepEvent } from "../functions/notifier/handler";
+import { ENV_NAMES, NOTIFIER_STREAM } from "../functions/shared/resource-definitions";
+import { chartFontCandidates, findShipped, RESVG_WASM_FILE } from "../functions/shared/shipped-files";
 import { DeadLetterQueue } from "./encrypted-queue";
 import { PipelineFunction } from "./pipeline-function";
 import { grantSecret, type SecretParameter } from "./secret-parameters";

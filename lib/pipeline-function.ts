@@ -6,7 +6,7 @@ import { Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
-import { FUNCTION_TIMEOUT_SECONDS, METRICS } from "../functions/adapters/resource-definitions";
+import { FUNCTION_TIMEOUT_SECONDS, METRICS } from "../functions/shared/resource-definitions";
 
 export type PipelineFunctionName = keyof typeof FUNCTION_TIMEOUT_SECONDS;
 

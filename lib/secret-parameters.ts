@@ -2,8 +2,8 @@ import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { Function as LambdaFunction } from "aws-cdk-lib/aws-lambda";
 import { type IStringParameter, StringParameter } from "aws-cdk-lib/aws-ssm";
 import { Construct } from "constructs";
-import { ENV_NAMES } from "../functions/adapters/resource-definitions";
 import type { Config } from "../functions/core/config";
+import { ENV_NAMES } from "../functions/shared/resource-definitions";
 
 /** A secret the user keeps in an SSM SecureString, and the env var that carries its *name*. */
 export interface SecretParameter {

@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
-import { ENV_NAMES, STACK_OUTPUTS } from "../functions/adapters/resource-definitions";
 import type { Config } from "../functions/core/config";
+import { ENV_NAMES, STACK_OUTPUTS } from "../functions/shared/resource-definitions";
 import { PipelineAlarms } from "./alarms";
 import { AnalysisQueue } from "./analysis-queue";
 import { Analyst } from "./analyst";

@@ -3,7 +3,7 @@ import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } fro
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { Construct } from "constructs";
-import { SIGNALS_TABLE } from "../functions/adapters/resource-definitions";
+import { SIGNALS_TABLE } from "../functions/shared/resource-definitions";
 
 const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
 

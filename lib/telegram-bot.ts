@@ -5,7 +5,7 @@ import { type FunctionUrl, FunctionUrlAuthType } from "aws-cdk-lib/aws-lambda";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { DASHBOARD_DIR } from "../functions/adapters/dashboard-assets";
-import { ENV_NAMES } from "../functions/adapters/resource-definitions";
+import { ENV_NAMES } from "../functions/shared/resource-definitions";
 import { dashboardBuildCommands } from "./dashboard-build";
 import { PipelineFunction } from "./pipeline-function";
 import { grantSecret, type SecretParameter } from "./secret-parameters";

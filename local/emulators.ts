@@ -13,9 +13,9 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-s
 import dynalite from "dynalite";
 import { createSqsServer } from "local-aws-sqs";
 import { sideKeysOf } from "../functions/adapters/dynamo-store";
-import { ANALYSIS_QUEUE, SIGNALS_TABLE } from "../functions/adapters/resource-definitions";
 import type { Action } from "../functions/core/signal";
 import type { Timeframe } from "../functions/core/timeframes";
+import { ANALYSIS_QUEUE, SIGNALS_TABLE } from "../functions/shared/resource-definitions";
 
 export interface RunningEmulator {
   endpoint: string;

@@ -1,7 +1,8 @@
 import { writeFile } from "node:fs/promises";
-import { chartFontCandidates, loadChartFonts } from "../functions/adapters/chart-font";
+import { loadChartFonts } from "../functions/adapters/chart-font";
 import { loadResvgWasm, svgToPng } from "../functions/adapters/resvg";
 import { EQUITY_CHART_SIZE, type EquityChartInput, equityChartSvg } from "../functions/core/equity-chart";
+import { chartFontCandidates } from "../functions/shared/shipped-files";
 
 export interface EquityPngResult {
   /** The font files the text was drawn with: the ones shipped with the code (dejavu-fonts-ttf). */

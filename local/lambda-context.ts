@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Context } from "aws-lambda";
-import { FUNCTION_TIMEOUT_SECONDS } from "../functions/adapters/resource-definitions";
+import { FUNCTION_TIMEOUT_SECONDS } from "../functions/shared/resource-definitions";
 
 export type LocalFunctionName = keyof typeof FUNCTION_TIMEOUT_SECONDS;
 

@@ -1,4 +1,4 @@
-import { ENV_NAMES } from "../functions/adapters/resource-definitions";
+import { ENV_NAMES } from "../functions/shared/resource-definitions";
 
 export interface LocalResources {
   dynamodbEndpoint: string;

@@ -1,7 +1,7 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import { NOTIFIER_STREAM } from "../functions/adapters/resource-definitions";
 import { errorMessage } from "../functions/core/errors";
 import { logger } from "../functions/runtime/logger";
+import { NOTIFIER_STREAM } from "../functions/shared/resource-definitions";
 import { matchesFilter } from "./event-filter";
 import { localContext } from "./lambda-context";
 

@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout } from "node:timers/promises";
 import { crc32 } from "node:zlib";
 import type { DynamoDBRecord } from "aws-lambda";
-import { SIGNALS_TABLE } from "../functions/adapters/resource-definitions";
+import { SIGNALS_TABLE } from "../functions/shared/resource-definitions";
 
 type AttributeMap = Record<string, unknown>;
 type WriteRequest = { TableName: string; Item?: AttributeMap; Key?: AttributeMap; ReturnValues?: string };

@@ -1,8 +1,8 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBRecord } from "aws-lambda";
-import { ANALYSIS_QUEUE } from "../functions/adapters/resource-definitions";
 import { errorMessage } from "../functions/core/errors";
 import type { FetcherResult } from "../functions/fetcher/handler";
+import { ANALYSIS_QUEUE } from "../functions/shared/resource-definitions";
 import type { AnalysisQueues } from "./emulators";
 import { localContext } from "./lambda-context";
 import type { LocalHandlers } from "./local-handlers";

@@ -1,7 +1,6 @@
 import { type Command, Option } from "commander";
 import { peekDeadLetters, redriveDeadLetters } from "../../functions/adapters/dlq-messages";
 import { DynamoStore } from "../../functions/adapters/dynamo-store";
-import { STACK_OUTPUTS } from "../../functions/adapters/resource-definitions";
 import {
   DEAD_LETTER_QUEUES,
   type DeadLetterQueueName,
@@ -9,6 +8,7 @@ import {
   describeDeadLetters,
 } from "../../functions/core/dead-letters";
 import { loadConfig } from "../../functions/runtime/config";
+import { STACK_OUTPUTS } from "../../functions/shared/resource-definitions";
 import { dlqFile, readDlqFile } from "../../local/dlq-files";
 import { resolveStoreDir } from "../../local/local-store";
 import { startLocalPipeline } from "../../local/runtime";

@@ -1,12 +1,12 @@
 import { type Command, Option } from "commander";
 import { DynamoStore } from "../../functions/adapters/dynamo-store";
-import { STACK_OUTPUTS } from "../../functions/adapters/resource-definitions";
 import { localDay } from "../../functions/core/calendar";
 import type { Config } from "../../functions/core/config";
 import { plural } from "../../functions/core/plural";
 import type { SignalReader, SpendLedger } from "../../functions/core/ports";
 import { TIMEFRAMES, type Timeframe } from "../../functions/core/timeframes";
 import { loadConfig } from "../../functions/runtime/config";
+import { STACK_OUTPUTS } from "../../functions/shared/resource-definitions";
 import { openLocalStore } from "../../local/local-store";
 import { requireStackOutput } from "../../local/stack-outputs";
 import { DEFAULT_DATA_DIR, parsePositiveInt, parseSince, parseSymbolArgument } from "./arguments";

@@ -1,7 +1,6 @@
 import { getParameter } from "@aws-lambda-powertools/parameters/ssm";
 import type { Command } from "commander";
 import type { Api } from "grammy";
-import { STACK_OUTPUTS } from "../../functions/adapters/resource-definitions";
 import { telegramApi } from "../../functions/adapters/telegram-api";
 import { TELEGRAM_WEBHOOK_SECRET_ENV } from "../../functions/adapters/telegram-env";
 import { DASHBOARD_PATH } from "../../functions/bot/dashboard-route";
@@ -12,6 +11,7 @@ import { errorMessage } from "../../functions/core/errors";
 import { loadConfig } from "../../functions/runtime/config";
 import { optionalEnv } from "../../functions/runtime/env";
 import { TELEGRAM_TOKEN } from "../../functions/runtime/secrets";
+import { STACK_OUTPUTS } from "../../functions/shared/resource-definitions";
 import { requireStackOutput } from "../../local/stack-outputs";
 
 interface WebhookOptions {

@@ -1,19 +1,10 @@
 import { readFile } from "node:fs/promises";
-import { findShipped, shippedFileCandidates } from "./resvg";
-
-/**
- * The charts' font, shipped with the code (the dejavu-fonts-ttf package): the wasm renderer sees no
- * system fonts, and a chart must read the same on a laptop and on Lambda. A Lambda bundle ships these
- * files beside index.mjs (lib/notifier.ts).
- */
-export const CHART_FONT_FAMILY = "DejaVu Sans";
-export const CHART_FONT_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"] as const;
-
-const packagePath = (file: string) => `dejavu-fonts-ttf/ttf/${file}`;
-
-/** For each font file, where it may be: beside the bundle, in the task root, in node_modules. */
-export const chartFontCandidates = (): string[][] =>
-  CHART_FONT_FILES.map((file) => shippedFileCandidates(file, packagePath(file)));
+import {
+  CHART_FONT_FAMILY,
+  CHART_FONT_FILES,
+  chartFontCandidates,
+  findShipped,
+} from "../shared/shipped-files";
 
 export interface ChartFonts {
   family: string;

@@ -37,8 +37,8 @@ import type {
 import { type Outcome, type Signal, type SignalKey, SignalSchema } from "../core/signal";
 import type { Timeframe } from "../core/timeframes";
 import { parseOrThrow } from "../core/validation";
+import { ANALYSIS_QUEUE, SIGNALS_TABLE } from "../shared/resource-definitions";
 import { dynamoDocumentClient } from "./dynamo-client";
-import { ANALYSIS_QUEUE, SIGNALS_TABLE } from "./resource-definitions";
 
 /**
  * The signals table. One table, string keys (docs/ARCHITECTURE.md, "The signals table: keys and access

@@ -1,7 +1,7 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { PipelineHealth } from "../core/bot/bot";
 import { optionalEnv } from "../runtime/env";
-import { ENV_NAMES } from "./resource-definitions";
+import { ENV_NAMES } from "../shared/resource-definitions";
 
 const QUEUES = [
   ["analysis", ENV_NAMES.dlqUrl],

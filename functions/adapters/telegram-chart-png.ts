@@ -1,9 +1,8 @@
 import { CHART_SIZE } from "../core/chart";
 import type { ChartRenderer } from "../core/notify";
-import { chartFontCandidates, loadChartFonts } from "./chart-font";
-import { loadResvgWasm, resvgWasmCandidates, svgToPng } from "./resvg";
-
-export { RESVG_WASM_FILE, resvgWasmCandidates } from "./resvg";
+import { chartFontCandidates, resvgWasmCandidates } from "../shared/shipped-files";
+import { loadChartFonts } from "./chart-font";
+import { loadResvgWasm, svgToPng } from "./resvg";
 
 export interface ChartFiles {
   wasm: () => string[];

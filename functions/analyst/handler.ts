@@ -3,11 +3,6 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import * as z from "zod";
-import {
-  ANALYSIS_QUEUE,
-  BUDGET_ABSTAINS_METRIC,
-  FUNCTION_TIMEOUT_SECONDS,
-} from "../adapters/resource-definitions";
 import { AnalysisInProgressError, type AnalysisResult, analyse, storePorts } from "../core/analyse";
 import { type AnalysisRequest, AnalysisRequestSchema } from "../core/analysis-request";
 import type { Config } from "../core/config";
@@ -31,6 +26,11 @@ import { recordingFailures } from "../runtime/failure-recording";
 import { lazyHandler } from "../runtime/lazy-handler";
 import { logger } from "../runtime/logger";
 import { metrics } from "../runtime/metrics";
+import {
+  ANALYSIS_QUEUE,
+  BUDGET_ABSTAINS_METRIC,
+  FUNCTION_TIMEOUT_SECONDS,
+} from "../shared/resource-definitions";
 import { analystDepsFromEnv } from "./wiring";
 
 /** The LLM, none (rules analyst), or its resolver: the wiring's reads the key from SSM once. */

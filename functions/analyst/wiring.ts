@@ -1,5 +1,4 @@
 import { DynamoStore } from "../adapters/dynamo-store";
-import { ENV_NAMES, FUNCTION_TIMEOUT_SECONDS } from "../adapters/resource-definitions";
 import type { Config } from "../core/config";
 import { CircuitBreakerModel } from "../core/llm-circuit";
 import { plural } from "../core/plural";
@@ -10,6 +9,7 @@ import { optionalEnv, requireEnv } from "../runtime/env";
 import { logger } from "../runtime/logger";
 import { onceUntilFailure } from "../runtime/once";
 import { OPENAI_KEY, readSecret } from "../runtime/secrets";
+import { ENV_NAMES, FUNCTION_TIMEOUT_SECONDS } from "../shared/resource-definitions";
 import type { AnalystDeps } from "./handler";
 
 /** Time left in the invocation after the slowest LLM request, for the DynamoDB writes around it. */

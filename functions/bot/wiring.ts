@@ -2,7 +2,6 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileDashboardAssets } from "../adapters/dashboard-assets";
 import { DynamoStore } from "../adapters/dynamo-store";
 import { pipelineHealthFromEnv } from "../adapters/pipeline-health";
-import { ENV_NAMES } from "../adapters/resource-definitions";
 import {
   hasTelegramToken,
   requireBotToken,
@@ -16,6 +15,7 @@ import { systemClock } from "../core/ports";
 import { loadConfig } from "../runtime/config";
 import { requireEnv } from "../runtime/env";
 import { logger } from "../runtime/logger";
+import { ENV_NAMES } from "../shared/resource-definitions";
 import type { BotDeps } from "./handler";
 
 /** Bot API calls from the bot Lambda must finish well inside its 15 s timeout. */

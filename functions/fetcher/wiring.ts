@@ -1,12 +1,12 @@
 import { DynamoStore } from "../adapters/dynamo-store";
 import { createPriceSources, PRICE_API_URL_ENV, sourceChains } from "../adapters/prices/chain";
-import { ENV_NAMES } from "../adapters/resource-definitions";
 import { SqsAnalysisQueue } from "../adapters/sqs-queue";
 import type { Config } from "../core/config";
 import type { PriceSource } from "../core/ports";
 import { systemClock } from "../core/ports";
 import { loadConfig } from "../runtime/config";
 import { optionalEnv, requireEnv } from "../runtime/env";
+import { ENV_NAMES } from "../shared/resource-definitions";
 import type { FetcherDeps } from "./handler";
 
 /** The live providers, with base URLs from COINBASE_API_URL, KRAKEN_API_URL, BINANCE_API_URL, YAHOO_API_URL. */

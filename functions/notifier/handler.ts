@@ -3,7 +3,6 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import * as z from "zod";
 import { signalFromStreamRecord } from "../adapters/dynamo-store";
-import { FUNCTION_TIMEOUT_SECONDS } from "../adapters/resource-definitions";
 import type { Config } from "../core/config";
 import { errorMessage } from "../core/errors";
 import {
@@ -20,6 +19,7 @@ import { parseOrThrow, ValidationError } from "../core/validation";
 import { lazyHandler } from "../runtime/lazy-handler";
 import { logger } from "../runtime/logger";
 import { metrics } from "../runtime/metrics";
+import { FUNCTION_TIMEOUT_SECONDS } from "../shared/resource-definitions";
 import { notifierDepsFromEnv } from "./wiring";
 
 export interface NotifierDeps {

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { DynamoStore } from "../adapters/dynamo-store";
-import { ENV_NAMES } from "../adapters/resource-definitions";
 import { hasTelegramToken, requireBotToken, telegramChatIds } from "../adapters/telegram-env";
 import { TelegramMessenger } from "../adapters/telegram-messenger";
 import { createTerminalMessenger, TERMINAL_CHAT_ID } from "../adapters/terminal-messenger";
@@ -10,6 +9,7 @@ import { systemClock } from "../core/ports";
 import { loadConfig } from "../runtime/config";
 import { optionalEnv, requireEnv } from "../runtime/env";
 import { onceUntilFailure } from "../runtime/once";
+import { ENV_NAMES } from "../shared/resource-definitions";
 import type { NotifierDeps } from "./handler";
 
 /** A hung Bot API call must end inside the time the handler keeps back after a 429 wait. */

@@ -1,5 +1,5 @@
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { METRICS } from "../adapters/resource-definitions";
+import { METRICS } from "../shared/resource-definitions";
 
 /**
  * One EMF metrics buffer per container; handlers add metrics and call publishStoredMetrics() before

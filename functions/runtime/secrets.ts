@@ -1,5 +1,5 @@
 import { getParameter } from "@aws-lambda-powertools/parameters/ssm";
-import { ENV_NAMES } from "../adapters/resource-definitions";
+import { ENV_NAMES } from "../shared/resource-definitions";
 import { optionalEnv } from "./env";
 
 /** Seconds a decrypted parameter stays cached in the container before SSM is asked again. */

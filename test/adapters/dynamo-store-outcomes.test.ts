@@ -1,9 +1,9 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SIGNALS_TABLE } from "../../functions/adapters/resource-definitions";
 import { analyse, storePorts } from "../../functions/core/analyse";
 import { parseConfig } from "../../functions/core/config";
 import type { Signal, SignalKey } from "../../functions/core/signal";
+import { SIGNALS_TABLE } from "../../functions/shared/resource-definitions";
 import { HOUR, jumpCandles, requestFor } from "../core/analyst/series";
 import { startTestTable } from "../support/emulators";
 

@@ -1,14 +1,16 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { CHART_FONT_FILES, chartFontCandidates, loadChartFonts } from "../../functions/adapters/chart-font";
+import { loadChartFonts } from "../../functions/adapters/chart-font";
 import { svgToPng } from "../../functions/adapters/resvg";
-import {
-  RESVG_WASM_FILE,
-  ResvgChartRenderer,
-  resvgWasmCandidates,
-} from "../../functions/adapters/telegram-chart-png";
+import { ResvgChartRenderer } from "../../functions/adapters/telegram-chart-png";
 import { alertChartSvg, CHART_SIZE } from "../../functions/core/chart";
+import {
+  CHART_FONT_FILES,
+  chartFontCandidates,
+  RESVG_WASM_FILE,
+  resvgWasmCandidates,
+} from "../../functions/shared/shipped-files";
 import { chartedSignal } from "../support/chart-fixtures";
 import { PNG_SIGNATURE, pngSize } from "../support/png";
 import { sampleSignal } from "../support/telegram-fixtures";

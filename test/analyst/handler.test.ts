@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { OpenAiAnalyst } from "../../functions/adapters/openai-analyst";
-import { ANALYSIS_QUEUE } from "../../functions/adapters/resource-definitions";
 import {
   type AnalystDeps,
   createAnalystHandler,
@@ -11,6 +10,7 @@ import type { AnalysisRequest } from "../../functions/core/analysis-request";
 import { type ConfigInput, parseConfig } from "../../functions/core/config";
 import { CircuitBreakerModel } from "../../functions/core/llm-circuit";
 import type { AnalystModel, ModelCompletion, ModelRequest } from "../../functions/core/verdict";
+import { ANALYSIS_QUEUE } from "../../functions/shared/resource-definitions";
 import { HOUR, jumpCandles, quietCandles, requestFor } from "../core/analyst/series";
 import { captureLogs } from "../support/capture-logs";
 import { startTestTable } from "../support/emulators";

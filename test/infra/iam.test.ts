@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { SIGNALS_TABLE } from "../../functions/adapters/resource-definitions";
 import { parseConfig } from "../../functions/core/config";
+import { SIGNALS_TABLE } from "../../functions/shared/resource-definitions";
 import rawConfig from "../../signals.config";
 import { logicalIdOf, resourcesOf, type Synthesized, synthesize } from "./synth";
 

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../../functions/core/config";
+import { scheduleExpression } from "../../functions/core/timeframes";
 import {
   FUNCTION_TIMEOUT_SECONDS,
   SIGNALS_TABLE,
   STACK_OUTPUTS,
-} from "../../functions/adapters/resource-definitions";
-import { parseConfig } from "../../functions/core/config";
-import { scheduleExpression } from "../../functions/core/timeframes";
+} from "../../functions/shared/resource-definitions";
 import rawConfig from "../../signals.config";
 import { logicalIdOf, resourcesOf, type Synthesized, synthesize } from "./synth";
 

@@ -3,8 +3,8 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CHART_FONT_FILES } from "../../functions/adapters/chart-font";
 import { EQUITY_CHART_SIZE, type EquityChartInput } from "../../functions/core/equity-chart";
+import { CHART_FONT_FILES } from "../../functions/shared/shipped-files";
 import { writeEquityPng } from "../../local/equity-png";
 import { PNG_SIGNATURE, pngSize } from "../support/png";
 

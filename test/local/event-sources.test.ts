@@ -3,8 +3,8 @@ import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from
 import type { DynamoDBRecord, SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoStore } from "../../functions/adapters/dynamo-store";
-import { ANALYSIS_QUEUE, NOTIFIER_STREAM } from "../../functions/adapters/resource-definitions";
 import type { Signal } from "../../functions/core/signal";
+import { ANALYSIS_QUEUE, NOTIFIER_STREAM } from "../../functions/shared/resource-definitions";
 import { createSignalsTable, dynamoClientFor, startDynalite } from "../../local/emulators";
 import { matchesFilter } from "../../local/event-filter";
 import { drainQueue } from "../../local/sqs-event-source";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FUNCTION_TIMEOUT_SECONDS } from "../../functions/adapters/resource-definitions";
+import { FUNCTION_TIMEOUT_SECONDS } from "../../functions/shared/resource-definitions";
 import { type LocalFunctionName, localContext } from "../../local/lambda-context";
 
 describe("the local Lambda context", () => {
