@@ -66,10 +66,10 @@ describe("ResvgChartRenderer (wasm, no browser, no native binary)", () => {
 
   it("looks beside the bundle first, then in the task root and node_modules", () => {
     const candidates = resvgWasmCandidates();
-    expect(candidates[0]).toMatch(new RegExp(`functions/adapters/${RESVG_WASM_FILE}$`));
+    expect(candidates[0]).toMatch(new RegExp(`functions/shared/${RESVG_WASM_FILE}$`));
     expect(candidates.at(-1)).toMatch(/node_modules\/@resvg\/resvg-wasm\/index_bg\.wasm$/);
     for (const [i, each] of chartFontCandidates().entries()) {
-      expect(each[0]).toMatch(new RegExp(`functions/adapters/${CHART_FONT_FILES[i]}$`));
+      expect(each[0]).toMatch(new RegExp(`functions/shared/${CHART_FONT_FILES[i]}$`));
       expect(each.at(-1)).toBe(shipped(CHART_FONT_FILES[i] ?? ""));
     }
   });
