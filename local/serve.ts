@@ -9,14 +9,16 @@ export const DEFAULT_SERVE_PORT = 8787;
 
 /**
  * Keeps the local pipeline up for the bot after the replay: the webhook over HTTP (`--serve`), and/or
- * long polling against Telegram (`--poll`), until Ctrl-C.
+ * long polling against Telegram (`--poll`), until Ctrl-C, or until Telegram refuses polling for good.
  */
 export async function serveBot(
-  pipeline: LocalPipeline,
+  pipeline: { handlers: Pick<LocalPipeline["handlers"], "botDeps"> },
   options: { serve?: boolean; poll?: boolean; port?: number },
   log: (line: string) => void,
 ): Promise<void> {
   const stops: Array<() => Promise<void>> = [];
+  // Settles only when polling ends on its own: a webhook set (409) or a wrong token (401).
+  let pollingEnded: Promise<void> = new Promise<void>(() => undefined);
   let deps = pipeline.handlers.botDeps;
   if (options.serve) {
     const dashboard = await localDashboard(deps);
@@ -45,9 +47,19 @@ export async function serveBot(
     if (!token) throw new Error("--poll needs TELEGRAM_BOT_TOKEN (a real bot token from @BotFather)");
     const poller = startBotPoller({ deps, token, onError: (error) => log(`poll: ${error.message}`) });
     stops.push(poller.stop);
+    pollingEnded = poller.done;
     log("\nAnswering your bot over long polling (getUpdates): send it /history BTC-USD");
   }
   log("Ctrl-C stops.");
-  await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
-  for (const stop of stops) await stop();
+  let interrupted = () => {};
+  const sigint = new Promise<void>((resolve) => {
+    interrupted = resolve;
+  });
+  process.once("SIGINT", interrupted);
+  try {
+    await Promise.race([sigint, pollingEnded]);
+  } finally {
+    process.off("SIGINT", interrupted);
+    for (const stop of stops) await stop();
+  }
 }

@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
-import { GrammyError } from "grammy";
-import { telegramApi } from "../functions/adapters/telegram-api";
+import { Bot, GrammyError, type Transformer } from "grammy";
+import { telegramClientOptions } from "../functions/adapters/telegram-api";
 import { DASHBOARD_PATH } from "../functions/bot/dashboard-route";
 import {
   answerUpdate,
@@ -16,7 +16,7 @@ import type { BotOutcome, BotReplier } from "../functions/core/bot/bot";
 import { ALLOWED_UPDATES, UpdateSchema } from "../functions/core/bot/update";
 import { errorMessage } from "../functions/core/errors";
 import type { OutgoingMessage } from "../functions/core/notify";
-import { fieldPath } from "../functions/core/validation";
+import { parseOrThrow } from "../functions/core/validation";
 import { localContext } from "./lambda-context";
 
 export const WEBHOOK_PATH = "/telegram";
@@ -181,19 +181,18 @@ export interface BotPollerOptions {
   /** Long-poll wait per getUpdates call, seconds. Default 25. */
   pollSeconds?: number;
   onOutcome?: (outcome: BotOutcome) => void;
+  /** A failed poll (grammY retries it) or an update that could not be answered (polling goes on). */
   onError?: (error: Error) => void;
-  /** Pause after a failed poll; injectable for tests. */
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface BotPoller {
-  /** Ends the loop (aborting the pending getUpdates) and waits for it. */
+  /** Ends polling (aborting the pending getUpdates, confirming the updates answered) and waits for it. */
   stop(): Promise<void>;
-  /** Settles when the loop ends: after stop(), or rejected on an error polling cannot get past. */
+  /** Settles when polling ends: after stop(), or rejected on an error polling cannot get past. */
   done: Promise<void>;
 }
 
-/** A webhook blocks getUpdates (409); a wrong token (401) never heals. Both end polling. */
+/** A webhook blocks getUpdates (409); a wrong token (401) never heals. grammY stops on both. */
 function fatalPollError(error: unknown): Error | undefined {
   if (!(error instanceof GrammyError)) return undefined;
   if (error.error_code === 409)
@@ -204,72 +203,73 @@ function fatalPollError(error: unknown): Error | undefined {
   return undefined;
 }
 
-/**
- * Long polling: feeds getUpdates to the same bot use case as the webhook, so a local pipeline can be
- * talked to from Telegram without a public URL. No secret check: the updates come from Telegram itself.
- */
-export function startBotPoller(options: BotPollerOptions): BotPoller {
-  const pollSeconds = options.pollSeconds ?? 25;
-  const api = telegramApi(options.token, { timeoutSeconds: pollSeconds + 15 });
-  const ctx = botContext(options.deps);
-  const abort = new AbortController();
-  const pause =
-    options.sleep ??
-    ((ms: number) =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        abort.signal.addEventListener("abort", () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      }));
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(errorMessage(error)));
 
-  const loop = async () => {
-    let offset: number | undefined;
-    let failures = 0;
-    while (!abort.signal.aborted) {
-      let updates: unknown[];
-      try {
-        updates = await api.getUpdates(
-          { offset, timeout: pollSeconds, allowed_updates: [...ALLOWED_UPDATES] },
-          // grammY types its signal with the abort-controller shim; Node's own AbortSignal is what it gets.
-          abort.signal as unknown as Parameters<typeof api.getUpdates>[1],
-        );
-        failures = 0;
-      } catch (error) {
-        if (abort.signal.aborted) return;
-        const fatal = fatalPollError(error);
-        if (fatal) throw fatal;
-        options.onError?.(error as Error);
-        failures += 1;
-        await pause(Math.min(30_000, 1000 * 2 ** Math.min(failures, 5)));
-        continue;
-      }
-      for (const raw of updates) {
-        const updateId = (raw as { update_id?: unknown }).update_id;
-        if (typeof updateId === "number") offset = updateId + 1;
-        const parsed = UpdateSchema.safeParse(raw);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          options.onError?.(
-            new Error(`malformed update: ${issue ? `${fieldPath(issue.path)}: ${issue.message}` : ""}`),
-          );
-          continue;
-        }
-        try {
-          options.onOutcome?.(await answerUpdate(parsed.data, ctx, localContext(BOT_FUNCTION)));
-        } catch (error) {
-          options.onError?.(error as Error);
-        }
-      }
+/**
+ * bot.start() deletes the webhook first; here that would silently cut off the deployed bot, so the
+ * call is skipped and Telegram's 409 on getUpdates asks the user to delete it themselves.
+ */
+const keepWebhook: Transformer = (prev, method, payload, signal) =>
+  method === "deleteWebhook"
+    ? Promise.resolve({ ok: true, result: true } as Awaited<ReturnType<typeof prev<typeof method>>>)
+    : prev(method, payload, signal);
+
+/** grammY retries a failed getUpdates and only logs it under DEBUG; this tells the user why. */
+const reportPollFailures =
+  (report: (error: Error) => void, stopping: () => boolean): Transformer =>
+  async (prev, method, payload, signal) => {
+    if (method !== "getUpdates") return prev(method, payload, signal);
+    try {
+      const response = await prev(method, payload, signal);
+      if (!response.ok && response.error_code !== 401 && response.error_code !== 409 && !stopping())
+        report(new Error(`getUpdates failed (${response.error_code}: ${response.description}), retrying`));
+      return response;
+    } catch (error) {
+      if (!stopping()) report(asError(error));
+      throw error;
     }
   };
 
-  const done = loop();
+/**
+ * Long polling with grammY's own loop: each update goes through the webhook's path (the zod schema,
+ * then answerUpdate with the allowlist), so a local pipeline can be talked to from Telegram without a
+ * public URL. No secret check: the updates come from Telegram itself.
+ */
+export function startBotPoller(options: BotPollerOptions): BotPoller {
+  const pollSeconds = options.pollSeconds ?? 25;
+  const report = options.onError ?? (() => undefined);
+  const bot = new Bot(options.token, {
+    client: telegramClientOptions({ timeoutSeconds: pollSeconds + 15 }),
+  });
+  let stopping = false;
+  bot.api.config.use(
+    keepWebhook,
+    reportPollFailures(report, () => stopping),
+  );
+  const ctx = botContext(options.deps);
+  bot.use(async ({ update }) => {
+    const parsed = parseOrThrow(UpdateSchema, update, "telegram update");
+    options.onOutcome?.(await answerUpdate(parsed, ctx, localContext(BOT_FUNCTION)));
+  });
+  // A failing update is reported and skipped: grammY has moved the offset past it already.
+  bot.catch(({ error }) => report(asError(error)));
+
+  // bot.start() would run getMe without a signal, retrying for ever while offline; this one stop() aborts.
+  const init = new AbortController();
+  const run = async () => {
+    // grammY types its signal with the abort-controller shim; Node's own AbortSignal is what it gets.
+    await bot.init(init.signal as unknown as Parameters<typeof bot.init>[0]);
+    if (!stopping) await bot.start({ timeout: pollSeconds, allowed_updates: [...ALLOWED_UPDATES] });
+  };
+  const done = run().catch((error: unknown) => {
+    if (!stopping) throw fatalPollError(error) ?? asError(error);
+  });
   return {
     done,
     stop: async () => {
-      abort.abort();
+      stopping = true;
+      init.abort();
+      await bot.stop().catch(() => undefined);
       await done.catch(() => undefined);
     },
   };

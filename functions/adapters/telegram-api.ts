@@ -13,14 +13,19 @@ export const TELEGRAM_API_ROOT_ENV = "TELEGRAM_API_ROOT";
  */
 const globalFetch = globalThis.fetch as unknown as NonNullable<ApiClientOptions["fetch"]>;
 
-/** A grammY Api client; the root comes from TELEGRAM_API_ROOT when set, otherwise api.telegram.org. */
-export function telegramApi(token: string, options: { timeoutSeconds?: number } = {}): Api {
+/** grammY client options: the root from TELEGRAM_API_ROOT when set (else api.telegram.org), Node's fetch. */
+export function telegramClientOptions(options: { timeoutSeconds?: number } = {}): ApiClientOptions {
   const apiRoot = optionalEnv(TELEGRAM_API_ROOT_ENV)?.replace(/\/+$/, "");
-  return new Api(token, {
+  return {
     ...(apiRoot ? { apiRoot } : {}),
     timeoutSeconds: options.timeoutSeconds ?? 20,
     fetch: globalFetch,
-  });
+  };
+}
+
+/** A grammY Api client configured by telegramClientOptions. */
+export function telegramApi(token: string, options: { timeoutSeconds?: number } = {}): Api {
+  return new Api(token, telegramClientOptions(options));
 }
 
 /** Older 429s carry the wait only in the description: "Too Many Requests: retry after 3". */

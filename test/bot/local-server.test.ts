@@ -4,11 +4,18 @@ import { botDepsFromEnv } from "../../functions/bot/wiring";
 import { parseConfig } from "../../functions/core/config";
 import { logger } from "../../functions/runtime/logger";
 import { localContext } from "../../local/lambda-context";
+import { serveBot } from "../../local/serve";
 import { startBotPoller, startBotWebhookServer } from "../../local/telegram-bot-server";
 import { captureLogs } from "../support/capture-logs";
 import { startTestTable } from "../support/emulators";
 import { BOT_API_ERRORS, botApiError, type FakeBotApi, startFakeBotApi } from "../support/fake-bot-api";
-import { ALLOWED_CHAT, messageUpdate, STRANGER_CHAT, sampleSignal } from "../support/telegram-fixtures";
+import {
+  ALLOWED_CHAT,
+  callbackUpdate,
+  messageUpdate,
+  STRANGER_CHAT,
+  sampleSignal,
+} from "../support/telegram-fixtures";
 
 type TestTable = Awaited<ReturnType<typeof startTestTable>>;
 
@@ -122,7 +129,7 @@ describe("the bot's log lines, locally", () => {
       const poller = startBotPoller({
         deps: botDepsFromEnv(config, { store: table.store }),
         token: fake.token,
-        pollSeconds: 0,
+        pollSeconds: 1,
         onOutcome: (outcome) => outcomes.push(outcome),
       });
       try {
@@ -152,7 +159,7 @@ describe("local bot long polling", () => {
     const poller = startBotPoller({
       deps: botDepsFromEnv(config, { store: table.store }),
       token: fake.token,
-      pollSeconds: 0,
+      pollSeconds: 1,
       onOutcome: (outcome) => outcomes.push(outcome),
     });
     try {
@@ -163,7 +170,7 @@ describe("local bot long polling", () => {
     }
     expect(fake.callsOf("sendMessage")[0]?.payload).toMatchObject({ chat_id: String(ALLOWED_CHAT) });
     expect(fake.callsOf("getUpdates")[0]?.payload).toMatchObject({
-      timeout: 0,
+      timeout: 1,
       allowed_updates: ["message", "edited_message", "callback_query"],
     });
     expect(fake.callsOf("getUpdates")[1]?.payload.offset).toBe(update.update_id + 1);
@@ -176,31 +183,78 @@ describe("local bot long polling", () => {
     const poller = startBotPoller({
       deps: botDepsFromEnv(config, { store: table.store }),
       token: fake.token,
-      pollSeconds: 0,
+      pollSeconds: 1,
     });
     await expect(poller.done).rejects.toThrow("telegram webhook --delete");
+    // The deployed bot's webhook is the user's to delete, not something polling removes in passing.
+    expect(fake.callsOf("deleteWebhook")).toHaveLength(0);
+  });
+
+  it("ends `start --poll` with that message instead of waiting for Ctrl-C", async () => {
+    vi.stubEnv("TELEGRAM_API_ROOT", fake.apiRoot);
+    vi.stubEnv("TELEGRAM_BOT_TOKEN", fake.token);
+    fake.on("getUpdates", botApiError(BOT_API_ERRORS.webhookConflict));
+    const botDeps = botDepsFromEnv(config, { store: table.store });
+    await expect(serveBot({ handlers: { botDeps } }, { poll: true }, () => {})).rejects.toThrow(
+      "telegram webhook --delete",
+    );
   });
 
   it("keeps polling after a transient failure", async () => {
     vi.stubEnv("TELEGRAM_API_ROOT", fake.apiRoot);
     fake.on("getUpdates", botApiError(BOT_API_ERRORS.internal));
     const errors: Error[] = [];
-    const pauses: number[] = [];
     const poller = startBotPoller({
       deps: botDepsFromEnv(config, { store: table.store }),
       token: fake.token,
-      pollSeconds: 0,
+      pollSeconds: 1,
       onError: (error) => errors.push(error),
-      sleep: async (ms) => {
-        pauses.push(ms);
-      },
     });
     try {
-      await vi.waitFor(() => expect(fake.callsOf("getUpdates").length).toBeGreaterThan(1), { timeout: 5000 });
+      // grammY waits 3 s before polling again.
+      await vi.waitFor(() => expect(fake.callsOf("getUpdates").length).toBeGreaterThan(1), {
+        timeout: 15_000,
+      });
     } finally {
       await poller.stop();
     }
     expect(errors[0]?.message).toContain("Internal Server Error");
-    expect(pauses[0]).toBe(2000);
+  });
+
+  it("keeps polling past an update that fails, reporting why, and answers the next one", async () => {
+    vi.stubEnv("TELEGRAM_API_ROOT", fake.apiRoot);
+    vi.stubEnv("TELEGRAM_BOT_TOKEN", fake.token);
+    const withoutMessageId = messageUpdate("/help");
+    const malformed = {
+      ...withoutMessageId,
+      message: { ...withoutMessageId.message, message_id: undefined },
+    };
+    // Telegram refuses to answer a button press this old; the bot's reply to it fails.
+    fake.on("answerCallbackQuery", botApiError(BOT_API_ERRORS.callbackQueryTooOld));
+    const failing = callbackUpdate("no-such-button");
+    const next = messageUpdate("/history BTC-USD 1");
+    fake.queueUpdates([malformed, failing, next]);
+    const errors: Error[] = [];
+    const outcomes: unknown[] = [];
+    const poller = startBotPoller({
+      deps: botDepsFromEnv(config, { store: table.store }),
+      token: fake.token,
+      pollSeconds: 1,
+      onOutcome: (outcome) => outcomes.push(outcome),
+      onError: (error) => errors.push(error),
+    });
+    try {
+      await vi.waitFor(() => expect(fake.callsOf("sendMessage")).toHaveLength(1), { timeout: 5000 });
+      await vi.waitFor(() => expect(fake.callsOf("getUpdates").length).toBeGreaterThan(1), { timeout: 5000 });
+    } finally {
+      await poller.stop();
+    }
+    expect(errors.map((error) => error.message)).toEqual([
+      expect.stringContaining("message.message_id = missing"),
+      expect.stringContaining("query is too old"),
+    ]);
+    expect(outcomes).toEqual([expect.objectContaining({ kind: "answered", command: "history" })]);
+    expect(fake.callsOf("sendMessage")[0]?.payload).toMatchObject({ chat_id: String(ALLOWED_CHAT) });
+    expect(fake.callsOf("getUpdates")[1]?.payload.offset).toBe(next.update_id + 1);
   });
 });

@@ -28,6 +28,11 @@ export const BOT_API_ERRORS = {
     description:
       "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
   },
+  callbackQueryTooOld: {
+    ok: false,
+    error_code: 400,
+    description: "Bad Request: query is too old and response timeout expired or query ID is invalid",
+  },
   internal: { ok: false, error_code: 500, description: "Internal Server Error" },
 } as const;
 
@@ -56,8 +61,11 @@ export interface FakeBotApi {
   callsOf(method: string): BotApiCall[];
   /** Answers the next `times` matching calls of `method` with `reply` instead of success. */
   on(method: string, reply: Reply, options?: { times?: number; when?: (call: BotApiCall) => boolean }): void;
-  /** Updates the next getUpdates call returns (later calls return an empty list after a short wait). */
-  queueUpdates(updates: unknown[]): void;
+  /**
+   * Updates Telegram holds for the bot: getUpdates returns them until an offset past them confirms
+   * them, and a long poll waiting on an empty queue answers as soon as they arrive.
+   */
+  queueUpdates(updates: Array<{ update_id: number }>): void;
   close(): Promise<void>;
 }
 
@@ -104,11 +112,56 @@ function success(call: BotApiCall): unknown {
   }
 }
 
+/**
+ * getUpdates as Telegram answers it (https://core.telegram.org/bots/api#getupdates): an offset
+ * forgets every update below it; the pending ones (up to `limit`, 100 by default) are returned at
+ * once, and with none pending the call waits up to `timeout` seconds for one.
+ */
+class UpdateQueue {
+  private pending: Array<{ update_id: number }> = [];
+  private waiters = new Set<() => void>();
+
+  add(updates: Array<{ update_id: number }>): void {
+    this.pending.push(...updates);
+    this.wake();
+  }
+
+  async get(payload: Record<string, unknown>): Promise<unknown[]> {
+    const {
+      offset,
+      limit = 100,
+      timeout = 0,
+    } = payload as { offset?: number; limit?: number; timeout?: number };
+    if (offset !== undefined) this.pending = this.pending.filter((update) => update.update_id >= offset);
+    if (this.pending.length === 0 && timeout > 0) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeout * 1000);
+        this.waiters.add(done);
+      });
+    }
+    return this.pending.slice(0, limit);
+  }
+
+  /** Ends every waiting long poll, as a closing server does. */
+  close(): void {
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
+
 /** A local Bot API server: `/bot<token>/<method>`, recording every call, answering like Telegram. */
 export async function startFakeBotApi(token = "123456:TEST-token_abc"): Promise<FakeBotApi> {
   const calls: BotApiCall[] = [];
   const rules: Rule[] = [];
-  const updateBatches: unknown[][] = [];
+  const updates = new UpdateQueue();
   const server: FakeServer = await startFakeServer(async (request) => {
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(request.path);
     if (!match || match[1] !== token)
@@ -124,10 +177,7 @@ export async function startFakeBotApi(token = "123456:TEST-token_abc"): Promise<
       rule.remaining -= 1;
       return rule.reply;
     }
-    if (method === "getUpdates") {
-      const batch = updateBatches.shift();
-      return batch ? { body: { ok: true, result: batch } } : { delayMs: 50, body: { ok: true, result: [] } };
-    }
+    if (method === "getUpdates") return { body: { ok: true, result: await updates.get(payload) } };
     return { body: { ok: true, result: success(call) } };
   });
   return {
@@ -138,9 +188,10 @@ export async function startFakeBotApi(token = "123456:TEST-token_abc"): Promise<
     on: (method, reply, options = {}) => {
       rules.push({ method, reply, remaining: options.times ?? 1, when: options.when });
     },
-    queueUpdates: (updates) => {
-      updateBatches.push(updates);
+    queueUpdates: (batch) => updates.add(batch),
+    close: async () => {
+      updates.close();
+      await server.close();
     },
-    close: () => server.close(),
   };
 }
