@@ -76,7 +76,20 @@ describe.skipIf(!hasChromium)(
       });
       dashboard = await localDashboard(deps);
       server = await startBotWebhookServer({ deps: dashboard.deps, port: 0 });
-      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        // No network beyond the test's own server: Chromium's background fetches would only fail here.
+        args: [
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+        ],
+      });
     }, 90_000);
 
     afterAll(async () => {
