@@ -24,7 +24,7 @@ import type { AnalystModel, ModelCompletion, ModelRequest } from "../functions/c
 import { logger } from "../functions/runtime/logger";
 import { ANALYSIS_QUEUE } from "../functions/shared/resource-definitions";
 import { localContext } from "../local/lambda-context";
-import { InMemoryAnalystStore } from "../test/core/analyst/in-memory-analyst-store";
+import { InMemoryStore } from "../test/support/in-memory-store";
 import { hasShared, sharedMissing, sharedPath } from "../test/support/shared";
 
 const OHLCV = ["data", "ohlcv"] as const;
@@ -151,7 +151,7 @@ interface Replay {
   calls: number;
   triggers: Map<string, number>;
   requests: ModelRequest[];
-  signals: Signal[];
+  signals: readonly Signal[];
   analyseMs: number;
   requestBytes: number;
 }
@@ -163,7 +163,7 @@ async function replay(
   config: Config,
   first: number,
 ): Promise<Replay> {
-  const store = new InMemoryAnalystStore();
+  const store = new InMemoryStore();
   const model = new RecordingModel();
   const step = timeframeMs(timeframe);
   let now = 0;
@@ -196,7 +196,7 @@ async function replay(
  * lines carry the function's keys as on AWS), to measure log bytes and CPU.
  */
 async function measureHandler(candles: Candle[], config: Config, triggered: number) {
-  const store = new InMemoryAnalystStore();
+  const store = new InMemoryStore();
   let now = 0;
   const handler = createAnalystHandler({
     config,

@@ -8,7 +8,8 @@ import {
   type OutgoingMessage,
   type SendOutcome,
 } from "../../../functions/core/notify";
-import { InMemoryAlertStore } from "../../support/in-memory-alert-store";
+import type { Signal } from "../../../functions/core/signal";
+import { InMemoryStore } from "../../support/in-memory-store";
 import { sampleSignal } from "../../support/telegram-fixtures";
 
 /** Answers each chat from its script, then "sent"; records every attempt. */
@@ -30,7 +31,7 @@ class ScriptedMessenger implements Messenger {
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
 
 function setup(options: { chartRenderer?: ChartRenderer } = {}) {
-  const store = new InMemoryAlertStore();
+  const store = new InMemoryStore();
   const messenger = new ScriptedMessenger();
   const waits: number[] = [];
   const deps: NotifyDeps = {
@@ -43,7 +44,13 @@ function setup(options: { chartRenderer?: ChartRenderer } = {}) {
       waits.push(ms);
     },
   };
-  return { store, messenger, waits, deps };
+  /** The alert as the analyst stored it: the notifier only ever sees stored signals (the table is the outbox). */
+  const stored = async (overrides: Partial<Signal> = {}) => {
+    const signal = sampleSignal(overrides);
+    await store.seed(signal);
+    return signal;
+  };
+  return { store, messenger, waits, deps, stored };
 }
 
 const retryAfter = (seconds: number): SendOutcome => ({
@@ -54,8 +61,8 @@ const retryAfter = (seconds: number): SendOutcome => ({
 
 describe("notifySignal", () => {
   it("sends the alert with its keyboard to every chat, records each delivery, and sets notifiedAt once", async () => {
-    const { store, messenger, deps } = setup();
-    const signal = sampleSignal();
+    const { store, messenger, deps, stored } = setup();
+    const signal = await stored();
     const result = await notifySignal(signal, ["1", "2", "2"], deps, { remainingMs: 30_000 });
     expect(result).toMatchObject({ status: "notified", sentTo: ["1", "2"], chart: "none" });
     expect(messenger.attempts).toHaveLength(2);
@@ -68,23 +75,23 @@ describe("notifySignal", () => {
   });
 
   it("adds the Dashboard button for private chats when the dashboard's URL is known", async () => {
-    const { messenger, deps } = setup();
+    const { messenger, deps, stored } = setup();
     const url = "https://abc.lambda-url.eu-west-1.on.aws/app";
-    await notifySignal(sampleSignal(), ["1", "-1002"], { ...deps, dashboardUrl: url }, { remainingMs: 0 });
+    await notifySignal(await stored(), ["1", "-1002"], { ...deps, dashboardUrl: url }, { remainingMs: 0 });
     const [person, group] = messenger.attempts;
     expect(person?.keyboard?.[1]).toEqual([{ text: "📊 Dashboard", webAppUrl: url }]);
     expect(group?.keyboard).toHaveLength(1);
   });
 
   it("sends silently when the policy flagged quiet hours", async () => {
-    const { messenger, deps } = setup();
-    await notifySignal(sampleSignal({ silent: true }), ["1"], deps, { remainingMs: 0 });
+    const { messenger, deps, stored } = setup();
+    await notifySignal(await stored({ silent: true }), ["1"], deps, { remainingMs: 0 });
     expect(messenger.attempts[0]?.silent).toBe(true);
   });
 
   it("never sends twice: a retried record skips chats already reached, then finds nothing left", async () => {
-    const { store, messenger, deps } = setup();
-    const signal = sampleSignal();
+    const { store, messenger, deps, stored } = setup();
+    const signal = await stored();
     await store.markDelivered(signal, "1");
     const retried = await notifySignal(signal, ["1", "2"], deps, { remainingMs: 0 });
     expect(retried).toMatchObject({ status: "notified", sentTo: ["2"], alreadyDeliveredTo: ["1"] });
@@ -94,10 +101,10 @@ describe("notifySignal", () => {
   });
 
   it("waits out a 429 while the budget lasts, then sends", async () => {
-    const { messenger, waits, deps } = setup();
+    const { messenger, waits, deps, stored } = setup();
     messenger.script("1", retryAfter(3), retryAfter(2));
     const budget = { remainingMs: 10_000 };
-    const result = await notifySignal(sampleSignal(), ["1"], deps, budget);
+    const result = await notifySignal(await stored(), ["1"], deps, budget);
     expect(result).toMatchObject({ status: "notified", sentTo: ["1"], waitedMs: 5000 });
     expect(waits).toEqual([3000, 2000]);
     expect(budget.remainingMs).toBe(5000);
@@ -105,8 +112,8 @@ describe("notifySignal", () => {
   });
 
   it("fails the record when the 429 asks for longer than the budget, keeping what was delivered", async () => {
-    const { store, messenger, waits, deps } = setup();
-    const signal = sampleSignal();
+    const { store, messenger, waits, deps, stored } = setup();
+    const signal = await stored();
     messenger.script("2", retryAfter(2282));
     const result = await notifySignal(signal, ["1", "2", "3"], deps, { remainingMs: 45_000 });
     expect(result.status).toBe("retry");
@@ -122,9 +129,9 @@ describe("notifySignal", () => {
   });
 
   it("marks a chat that blocked the bot undeliverable, delivers to the others, and skips it from then on", async () => {
-    const { store, messenger, deps } = setup();
+    const { store, messenger, deps, stored } = setup();
     messenger.script("2", { kind: "undeliverable", description: "Forbidden: bot was blocked by the user" });
-    const first = await notifySignal(sampleSignal(), ["1", "2"], deps, { remainingMs: 0 });
+    const first = await notifySignal(await stored(), ["1", "2"], deps, { remainingMs: 0 });
     expect(first).toMatchObject({
       status: "notified",
       sentTo: ["1"],
@@ -134,16 +141,16 @@ describe("notifySignal", () => {
       new Map([["2", "Forbidden: bot was blocked by the user"]]),
     );
 
-    const next = sampleSignal({ candleTime: "2024-03-05T18:00:00.000Z", action: "SELL" });
+    const next = await stored({ candleTime: "2024-03-05T18:00:00.000Z", action: "SELL" });
     await notifySignal(next, ["1", "2"], deps, { remainingMs: 0 });
     expect(messenger.deliveredTo("2")).toHaveLength(1);
     expect(messenger.deliveredTo("1")).toHaveLength(2);
   });
 
   it("resends as plain text when Telegram cannot parse the HTML", async () => {
-    const { messenger, deps } = setup();
+    const { messenger, deps, stored } = setup();
     messenger.script("1", { kind: "unparseable", description: "Bad Request: can't parse entities" });
-    const result = await notifySignal(sampleSignal({ reasons: ["a < b"] }), ["1"], deps, { remainingMs: 0 });
+    const result = await notifySignal(await stored({ reasons: ["a < b"] }), ["1"], deps, { remainingMs: 0 });
     expect(result).toMatchObject({ status: "notified", sentTo: ["1"], plainTextTo: ["1"] });
     const [html, plain] = messenger.attempts;
     expect(html?.format).toBe("html");
@@ -164,7 +171,7 @@ describe("notifySignal", () => {
         },
       },
     });
-    const ok = await notifySignal(sampleSignal(), ["1"], working.deps, { remainingMs: 0 });
+    const ok = await notifySignal(await working.stored(), ["1"], working.deps, { remainingMs: 0 });
     expect(ok.chart).toBe("attached");
     expect(rendered[0]).toMatch(/^<svg/);
     expect(working.messenger.attempts[0]?.photo).toBe(PNG);
@@ -177,37 +184,42 @@ describe("notifySignal", () => {
         },
       },
     });
-    const text = await notifySignal(sampleSignal(), ["1"], broken.deps, { remainingMs: 0 });
+    const text = await notifySignal(await broken.stored(), ["1"], broken.deps, { remainingMs: 0 });
     expect(text).toMatchObject({ status: "notified", chart: "render-failed", chartError: "wasm missing" });
     expect(broken.messenger.attempts[0]?.photo).toBeUndefined();
   });
 
   it("sends text when Telegram refuses the photo", async () => {
-    const { messenger, deps } = setup({ chartRenderer: { render: async () => PNG } });
+    const { messenger, deps, stored } = setup({ chartRenderer: { render: async () => PNG } });
     messenger.script("1", { kind: "rejected", description: "Bad Request: PHOTO_INVALID_DIMENSIONS" });
-    const result = await notifySignal(sampleSignal(), ["1"], deps, { remainingMs: 0 });
+    const result = await notifySignal(await stored(), ["1"], deps, { remainingMs: 0 });
     expect(result.status).toBe("notified");
     expect(messenger.attempts.map((m) => m.photo === undefined)).toEqual([false, true]);
   });
 
   it("fails the record on a network or server error, so the stream retries it", async () => {
-    const { store, messenger, deps } = setup();
+    const { store, messenger, deps, stored } = setup();
     messenger.script("1", { kind: "failed", description: "500 Internal Server Error" });
-    const result = await notifySignal(sampleSignal(), ["1"], deps, { remainingMs: 0 });
+    const result = await notifySignal(await stored(), ["1"], deps, { remainingMs: 0 });
     expect(result.status).toBe("retry");
     expect(store.notified(sampleSignal())).toBeUndefined();
   });
 
   it("reports what it cannot act on: no alert, no chat, nobody reachable", async () => {
-    const { store, messenger, deps } = setup();
+    const { store, messenger, deps, stored } = setup();
+    const alert = await stored();
     expect((await notifySignal(sampleSignal({ alert: false }), ["1"], deps, { remainingMs: 0 })).status).toBe(
       "not-an-alert",
     );
-    expect((await notifySignal(sampleSignal(), [], deps, { remainingMs: 0 })).status).toBe("no-recipients");
-    await store.markChatUndeliverable("1", "Forbidden: bot was kicked from the group chat");
-    const nobody = await notifySignal(sampleSignal(), ["1"], deps, { remainingMs: 0 });
+    expect((await notifySignal(alert, [], deps, { remainingMs: 0 })).status).toBe("no-recipients");
+    await store.markChatUndeliverable(
+      "1",
+      "Forbidden: bot was kicked from the group chat",
+      "2024-03-05T14:00:08.000Z",
+    );
+    const nobody = await notifySignal(alert, ["1"], deps, { remainingMs: 0 });
     expect(nobody.status).toBe("undeliverable");
-    expect(store.notified(sampleSignal())).toBeUndefined();
+    expect(store.notified(alert)).toBeUndefined();
     expect(messenger.attempts).toEqual([]);
   });
 });

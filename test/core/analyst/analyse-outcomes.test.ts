@@ -4,7 +4,7 @@ import type { AnalysisRequest } from "../../../functions/core/analysis-request";
 import type { Candle } from "../../../functions/core/candles";
 import { parseConfig } from "../../../functions/core/config";
 import { isoTime, type Signal } from "../../../functions/core/signal";
-import { InMemoryAnalystStore } from "./in-memory-analyst-store";
+import { InMemoryStore } from "../../support/in-memory-store";
 import { HOUR, jumpCandles, quietCandles, requestFor, T0 } from "./series";
 
 const config = parseConfig({});
@@ -39,16 +39,16 @@ const expected = (candle: number, horizons: number[]) =>
     }),
   );
 
-async function run(store: InMemoryAnalystStore, request: AnalysisRequest) {
+async function run(store: InMemoryStore, request: AnalysisRequest) {
   const now = Date.parse(request.candleTime) + HOUR + 5_000;
   return analyse(request, config, storePorts(store, undefined, { now: () => now }), context);
 }
-const outcomesOf = async (store: InMemoryAnalystStore, candle: number) =>
+const outcomesOf = async (store: InMemoryStore, candle: number) =>
   (await store.getSignal(stored(candle, "BUY")))?.outcomes;
 
 describe("analyse: outcomes of earlier signals", () => {
   it("writes each BUY and SELL outcome whose close is this one or in the window, once", async () => {
-    const store = new InMemoryAnalystStore();
+    const store = new InMemoryStore();
     for (const [candle, action] of [
       [250, "BUY"],
       [274, "BUY"],
@@ -75,7 +75,7 @@ describe("analyse: outcomes of earlier signals", () => {
   });
 
   it("still stores the close's signal when the outcome write fails, and the next close heals it", async () => {
-    const store = new InMemoryAnalystStore();
+    const store = new InMemoryStore();
     await store.putSignal(stored(296, "BUY"));
     store.outcomeWriteError = new Error("ProvisionedThroughputExceededException: throttled");
 
@@ -93,7 +93,7 @@ describe("analyse: outcomes of earlier signals", () => {
 
 describe("analyse: retention", () => {
   it("keeps a BUY or SELL without expiry even when it does not alert; a HOLD expires", async () => {
-    const store = new InMemoryAnalystStore();
+    const store = new InMemoryStore();
     const jump = requestFor(jumpCandles());
     const now = Date.parse(jump.candleTime) + HOUR + 5_000;
     await store.mute("BTC-USD", now + HOUR);

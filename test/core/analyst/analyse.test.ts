@@ -15,7 +15,7 @@ import {
   type ModelRequest,
   ModelUnavailableError,
 } from "../../../functions/core/verdict";
-import { InMemoryAnalystStore } from "./in-memory-analyst-store";
+import { InMemoryStore } from "../../support/in-memory-store";
 import { HOUR, jumpCandles, quietCandles, requestFor } from "./series";
 
 const config = (overrides: Partial<ConfigInput> = {}) => parseConfig(overrides);
@@ -47,7 +47,7 @@ class ScriptedModel implements AnalystModel {
 }
 
 function setup(request: AnalysisRequest, model?: AnalystModel) {
-  const store = new InMemoryAnalystStore();
+  const store = new InMemoryStore();
   const now = Date.parse(request.candleTime) + HOUR + 5_000;
   const ports = storePorts(store, model, { now: () => now });
   return { store, ports, now };

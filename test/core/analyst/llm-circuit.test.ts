@@ -7,7 +7,7 @@ import {
   type ModelCompletion,
   ModelUnreachableError,
 } from "../../../functions/core/verdict";
-import { InMemoryAnalystStore } from "./in-memory-analyst-store";
+import { InMemoryStore } from "../../support/in-memory-store";
 import { HOUR, jumpCandles, requestFor } from "./series";
 
 const ENDPOINT = "http://127.0.0.1:9/v1";
@@ -39,7 +39,7 @@ const first = closes[0] as (typeof closes)[number];
 
 function setup() {
   const endpoint = new FlakyEndpoint();
-  const store = new InMemoryAnalystStore();
+  const store = new InMemoryStore();
   let now = Date.parse(first.candleTime) + HOUR + 5_000;
   const clock = { now: () => now };
   const events: CircuitEvent[] = [];

@@ -8,7 +8,7 @@ import {
 import { UpdateSchema } from "../../../functions/core/bot/update";
 import { parseConfig } from "../../../functions/core/config";
 import type { OutgoingMessage, SendOutcome } from "../../../functions/core/notify";
-import { InMemoryAlertStore } from "../../support/in-memory-alert-store";
+import { InMemoryStore } from "../../support/in-memory-store";
 import {
   ALLOWED_CHAT,
   callbackUpdate,
@@ -53,7 +53,7 @@ const healthy: PipelineHealth = {
 };
 
 function setup(options: { allowlist?: string[]; health?: PipelineHealth } = {}) {
-  const store = new InMemoryAlertStore();
+  const store = new InMemoryStore();
   const telegram = new RecordingReplier();
   const ctx: BotContext = {
     config,
@@ -132,7 +132,7 @@ describe("bot commands", () => {
 
   it("/history SYMBOL N answers with the newest N signals of the symbol", async () => {
     const { store, telegram, send } = setup();
-    store.signals.push(
+    await store.seed(
       hourly(10, { action: "HOLD", analyst: "gate", confidence: undefined, alert: false, reasons: [] }),
       hourly(11, { action: "SELL", confidence: 0.74, reasons: ["RSI <70> & falling"] }),
       hourly(12, { action: "BUY" }),
@@ -154,7 +154,7 @@ describe("bot commands", () => {
 
   it("/history SYMBOL 7d limits by window, and says so when nothing is stored", async () => {
     const { store, telegram, send } = setup();
-    store.signals.push(sampleSignal({ candleTime: "2024-02-01T00:00:00.000Z" }), hourly(1));
+    await store.seed(sampleSignal({ candleTime: "2024-02-01T00:00:00.000Z" }), hourly(1));
     await send(messageUpdate("/history btc 7d"));
     expect(telegram.texts[0]).toContain("last 7d");
     expect(telegram.texts[0]?.match(/🟢/g)).toHaveLength(1);
@@ -164,7 +164,7 @@ describe("bot commands", () => {
 
   it("/last N lists the latest alerts across symbols", async () => {
     const { store, telegram, send } = setup();
-    store.signals.push(
+    await store.seed(
       hourly(1),
       hourly(2, { symbol: "ETH-USD", action: "SELL", price: 3400 }),
       hourly(3, { alert: false, action: "HOLD" }),
@@ -180,7 +180,7 @@ describe("bot commands", () => {
     // A 2016 replay read in 2026: the bot's clock follows the replay, the reader's is the wall clock.
     ctx.clock = { now: () => Date.parse("2016-03-29T00:00:00Z") };
     ctx.readerClock = { now: () => Date.parse("2026-12-02T12:00:00Z") };
-    store.signals.push(sampleSignal({ candleTime: "2016-03-28T10:00:00.000Z" }));
+    await store.seed(sampleSignal({ candleTime: "2016-03-28T10:00:00.000Z" }));
     await send(messageUpdate("/last"));
     await send(messageUpdate("/history BTC-USD"));
     for (const text of telegram.texts) expect(text).toContain("close Mon 28 Mar 2016 13:00 CEST");
@@ -197,14 +197,10 @@ describe("bot commands", () => {
         firingAlarms: ["noTicks", "analysisDlq"],
       },
     });
-    store.signals.push(hourly(14, { action: "HOLD", analyst: "gate", confidence: undefined, alert: false }));
-    store.spent.set("2024-03-05", {
-      day: "2024-03-05",
-      costUsd: 0.0123,
-      calls: 4,
-      promptTokens: 3000,
-      completionTokens: 400,
-    });
+    await store.seed(hourly(14, { action: "HOLD", analyst: "gate", confidence: undefined, alert: false }));
+    // Four calls billed $0.0123 in all, reserved and settled as the analyst does.
+    for (const usd of [0.0123, 0, 0, 0]) expect(await store.reserve("2024-03-05", usd, 0.5)).toBe(true);
+    await store.settle("2024-03-05", 0, { prompt: 3000, completion: 400 });
     await send(messageUpdate("/status"));
     const text = telegram.texts[0] ?? "";
     expect(text).toContain("BTC-USD: last close Tue 5 Mar 16:00 CET · HOLD (indicator gate)");
@@ -290,7 +286,7 @@ describe("inline buttons", () => {
 
   it("History answers the button and sends the symbol's history", async () => {
     const { store, telegram, send } = setup();
-    store.signals.push(hourly(3));
+    await store.seed(hourly(3));
     await send(callbackUpdate("history:BTC-USD"));
     expect(telegram.answers).toEqual([{ id: "4382bfdwdsb323b2d9", text: undefined }]);
     expect(telegram.texts[0]).toContain("<b>BTC-USD 1h</b> · last 10");
