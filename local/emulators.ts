@@ -7,6 +7,7 @@ import {
   DynamoDBClient,
   PutItemCommand,
   ScanCommand,
+  waitUntilTableExists,
   waitUntilTableNotExists,
 } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -110,6 +111,12 @@ async function createTable(client: DynamoDBClient, tableName: string): Promise<v
       })),
       StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
     }),
+  );
+  // A new table is CREATING until it turns ACTIVE, and refuses writes until then (DynamoDB and dynalite
+  // alike; dynalite's turn comes a moment later, after its own disk write, later still on a busy machine).
+  await waitUntilTableExists(
+    { client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.5 },
+    { TableName: tableName },
   );
   // dynalite implements neither TTL nor streams: the local runtime delivers stream records itself.
 }
