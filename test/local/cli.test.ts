@@ -74,7 +74,7 @@ describe("the CLI refuses bad input with a message and a non-zero exit", () => {
     const result = await npmRun(["start", "--", "--bogus"]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/unknown option '--bogus'/);
-  });
+  }, 120_000);
 
   it("refuses --serve on a busy port and --poll without a token before replaying anything (#11 finding 7)", async () => {
     const busy = createServer();
