@@ -5,6 +5,10 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     environment: "node",
     pool: "forks",
+    // Vitest's default is one worker per core less one: a single worker on a 2-core machine, and the
+    // slowest files (the DLQ, chaos and crash runs) mostly wait on retry and visibility timeouts.
+    // More workers than cores let those waits overlap with the files that compute.
+    maxWorkers: 4,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: {

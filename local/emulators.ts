@@ -2,11 +2,13 @@ import type { AddressInfo } from "node:net";
 import {
   type AttributeValue,
   CreateTableCommand,
+  DeleteItemCommand,
   DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   PutItemCommand,
   ScanCommand,
+  waitUntilTableExists,
   waitUntilTableNotExists,
 } from "@aws-sdk/client-dynamodb";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -111,6 +113,12 @@ async function createTable(client: DynamoDBClient, tableName: string): Promise<v
       StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
     }),
   );
+  // A new table is CREATING until it turns ACTIVE, and refuses writes until then (DynamoDB and dynalite
+  // alike; dynalite's turn comes a moment later, after its own disk write, later still on a busy machine).
+  await waitUntilTableExists(
+    { client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.5 },
+    { TableName: tableName },
+  );
   // dynalite implements neither TTL nor streams: the local runtime delivers stream records itself.
 }
 
@@ -145,6 +153,35 @@ async function rebuildWithIndexes(client: DynamoDBClient, tableName: string): Pr
     const sideKeys = Object.fromEntries(Object.entries(keys).map(([name, value]) => [name, { S: value }]));
     await client.send(new PutItemCommand({ TableName: tableName, Item: { ...item, ...sideKeys } }));
   }
+}
+
+/**
+ * Deletes the LLM claims (pk CLAIM#…) a killed run left behind. On AWS a claim lapses after the
+ * function timeout of wall time; locally it is dated on the replay's clock, which a rerun winds back
+ * to the same closes, so a dead run's claim would hold them for good and send them to the DLQ. The
+ * local runtime is the store's only writer, so any claim found at start is a dead run's.
+ */
+export async function releaseDeadClaims(client: DynamoDBClient, tableName: string): Promise<number> {
+  let released = 0;
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        ProjectionExpression: "pk, sk",
+        FilterExpression: "begins_with(pk, :claim)",
+        ExpressionAttributeValues: { ":claim": { S: "CLAIM#" } },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const { pk, sk } of page.Items ?? []) {
+      if (!pk || !sk) continue;
+      await client.send(new DeleteItemCommand({ TableName: tableName, Key: { pk, sk } }));
+      released += 1;
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return released;
 }
 
 export interface AnalysisQueues {

@@ -12,6 +12,7 @@ import {
   createSignalsTable,
   dynamoClientFor,
   type RunningEmulator,
+  releaseDeadClaims,
   sqsClientFor,
   startDynalite,
   startSqs,
@@ -90,6 +91,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   started.push(sqs);
 
   await createSignalsTable(dynamoClientFor(dynamodbEndpoint), LOCAL_TABLE_NAME);
+  await releaseDeadClaims(dynamoClientFor(dynamodbEndpoint), LOCAL_TABLE_NAME);
   const sqsClient = sqsClientFor(sqs.endpoint);
   const queues = await createAnalysisQueues(sqsClient, "signals-local");
   applyLocalEnv({

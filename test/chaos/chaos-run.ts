@@ -7,11 +7,12 @@ import type { Candle } from "../../functions/core/candles";
 import { seededRandom } from "../../functions/core/seeded-random";
 import type { Signal } from "../../functions/core/signal";
 import { type Timeframe, timeframeMs } from "../../functions/core/timeframes";
+import { loadConfig } from "../../functions/runtime/config";
 import { readDlqFile } from "../../local/dlq-files";
 import { dynamoClientFor, startDynalite } from "../../local/emulators";
 import { resolveStoreDir } from "../../local/local-store";
 import { LOCAL_TABLE_NAME } from "../../local/runtime";
-import { startDynamoFaultProxy } from "../support/dynamo-fault-proxy";
+import { isSignalPut, startDynamoFaultProxy } from "../support/dynamo-fault-proxy";
 import { startFakeBotApi } from "../support/fake-bot-api";
 import { REPO_ROOT } from "../support/npm-cli";
 import { addDynamoThrottling, addTelegramFaults, type LlmTally, startFaultyLlm } from "./faults";
@@ -98,17 +99,20 @@ function startRun(args: string[], env: Record<string, string>): Run {
   return { child, output, exited };
 }
 
-/** Resolves once the run's progress lines pass `share` of its closes; rejects if it ends first. */
-async function progressPast(run: Run, share: number): Promise<string> {
+/**
+ * Resolves once `stored()` reaches `target` (signal writes the table accepted), naming how far the run
+ * got; rejects if the run ends first. Watching the table rather than the progress lines (one per 50
+ * closes) lets the kill land anywhere in a run, however short.
+ */
+async function storedPast(run: Run, stored: () => number, target: number, closes: number): Promise<string> {
   let ended = false;
   void run.exited.then(() => {
     ended = true;
   });
   for (;;) {
-    const progress = [...run.output.join("").matchAll(/… (\d+)\/(\d+) candle closes \(([^)]+)\)/g)].at(-1);
-    if (progress && Number(progress[1]) >= share * Number(progress[2])) return progress[3] ?? "";
+    if (stored() >= target) return `${stored()} signal writes of ${closes} closes`;
     if (ended) throw new Error(`the run ended before the kill:\n${run.output.join("")}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
@@ -140,6 +144,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const telegram = await startFakeBotApi();
   const faulted = addTelegramFaults(telegram, telegramRandom, BLOCKED_CHAT);
   addDynamoThrottling(proxy, dynamoRandom);
+  // Signal writes the table accepted, over both runs: the first run is killed part way through them.
+  let signalWrites = 0;
+  const throttles = proxy.fails;
+  proxy.fails = (call) => {
+    const refused = throttles(call);
+    if (!refused && isSignalPut(call)) signalWrites += 1;
+    return refused;
+  };
   try {
     const args = [
       "--replay",
@@ -159,11 +171,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       TELEGRAM_API_ROOT: telegram.apiRoot,
     };
     const first = startRun(args, env);
-    const killedAt = await progressPast(first, options.killAfter);
+    const closes = options.symbols.length * (options.candles.length - loadConfig().lookbackCandles);
+    const killedAt = await storedPast(
+      first,
+      () => signalWrites,
+      Math.ceil(options.killAfter * closes),
+      closes,
+    );
     await new Promise((resolve) => setTimeout(resolve, Math.floor(killRandom() * 1_500)));
     first.child.kill("SIGKILL");
     await first.exited;
-    options.log(`killed -9 after the close of ${killedAt}; running the same command again`);
+    options.log(`killed -9 after ${killedAt}; running the same command again`);
 
     const second = startRun(args, env);
     const secondRunExit = await second.exited;

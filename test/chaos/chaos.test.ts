@@ -9,7 +9,8 @@ import { sampleSeries } from "../../local/sample-series";
 import { hasShared } from "../support/shared";
 import { type ChaosReport, chaosLine, runChaos } from "./chaos-run";
 
-const CLOSES = 100;
+/** Enough for alerts, and for every fault kind to fire (the first LLM calls and send are made to fail). */
+const CLOSES = 30;
 const WARMUP = loadConfig().lookbackCandles;
 
 /** The real BTC 5m series where ../shared is present; otherwise the synthetic sample series. */
@@ -46,10 +47,16 @@ describe("chaos: faults from outside and a kill -9 lose, duplicate and double-bi
   }, 600_000);
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-  it("injected the faults it claims", () => {
+  it("injected every fault it claims, each kind at least once", () => {
     expect(report.dynamoThrottled).toBeGreaterThan(0);
     expect(report.llm.serverError + report.llm.rateLimit + report.llm.malformed).toBeGreaterThan(0);
+    expect(report.llm.serverError).toBeGreaterThan(0);
+    expect(report.llm.rateLimit).toBeGreaterThan(0);
+    expect(report.llm.malformed).toBeGreaterThan(0);
     expect(report.llm.billed).toBeGreaterThan(0);
+    expect(report.telegram.rateLimited).toBeGreaterThan(0);
+    expect(report.telegram.toBlockedChat).toBeGreaterThan(0);
+    expect(report.alertsExpected).toBeGreaterThan(0);
   });
 
   it("stores every close exactly once and sends nothing to the DLQ", () => {

@@ -63,7 +63,8 @@ export async function startFaultyLlm(random: () => number): Promise<{ server: Fa
 }
 
 /**
- * 429 with a one-second retry_after on a share of sends; every call to `blockedChat` answers 403.
+ * 429 with a one-second retry_after on the first send and a share of the rest; every call to
+ * `blockedChat` answers 403.
  * Returns the calls answered with 429, so what was delivered can be told from what was refused.
  */
 export function addTelegramFaults(
@@ -80,6 +81,8 @@ export function addTelegramFaults(
       parameters: { retry_after: 1 },
     },
   };
+  // The first send to a chat that takes alerts is refused, so even a short run meets the 429; then the mix.
+  let sends = 0;
   for (const method of ["sendPhoto", "sendMessage"]) {
     api.on(method, botApiError(BOT_API_ERRORS.blocked), {
       times: Number.POSITIVE_INFINITY,
@@ -88,7 +91,8 @@ export function addTelegramFaults(
     api.on(method, rateLimited, {
       times: Number.POSITIVE_INFINITY,
       when: (call) => {
-        const refused = random() < FAULTS.telegramRateLimit;
+        sends += 1;
+        const refused = random() < FAULTS.telegramRateLimit || sends === 1;
         if (refused) rateLimitedCalls.add(call);
         return refused;
       },

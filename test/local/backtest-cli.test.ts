@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { registerBacktestCommand } from "../../bin/commands/backtest";
@@ -13,24 +11,11 @@ import { sampleSeries } from "../../local/sample-series";
 import { chatCompletionBody } from "../analyst/chat-completions";
 import { type FakeServer, startFakeServer } from "../support/http-server";
 import { PNG_SIGNATURE, pngSize } from "../support/png";
+import { runSignals } from "../support/signals-cli";
 
-const exec = promisify(execFile);
-const ROOT = join(import.meta.dirname, "../..");
-
-async function signals(args: string[], env: Record<string, string> = {}) {
-  const fullEnv = { ...process.env, OPENAI_API_KEY: "", OPENAI_BASE_URL: "", ...env };
-  try {
-    const { stdout, stderr } = await exec("npm", ["run", "-s", "signals", "--", "backtest", ...args], {
-      cwd: ROOT,
-      env: fullEnv,
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+/** `signals backtest …` with no LLM key or endpoint unless `env` sets them. */
+const signals = (args: string[], env: Record<string, string> = {}) =>
+  runSignals(["backtest", ...args], { OPENAI_API_KEY: "", OPENAI_BASE_URL: "", ...env });
 
 const dir = mkdtempSync(join(tmpdir(), "signals-backtest-"));
 const NOW = Date.parse("2025-06-01T00:00:00Z");

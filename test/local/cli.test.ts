@@ -1,33 +1,19 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SignalSchema } from "../../functions/core/signal";
-
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, "../..");
-
-/** Runs an npm script as a user would; resolves with the exit code instead of throwing. */
-async function npm(...args: string[]) {
-  const env = { ...process.env, OPENAI_API_KEY: "", TELEGRAM_BOT_TOKEN: "", TELEGRAM_CHAT_ID: "" };
-  try {
-    const { stdout, stderr } = await run("npm", ["run", "-s", ...args], { cwd: ROOT, env, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+import { type NpmResult, npmRun } from "../support/npm-cli";
+import { runSignals } from "../support/signals-cli";
 
 describe("the CLI: npm start, then npm run history", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "signals-cli-"));
-  let started: Awaited<ReturnType<typeof npm>>;
+  let started: NpmResult;
 
+  // The README's path, as a user types it: a true `npm start` process.
   beforeAll(async () => {
-    started = await npm("start", "--", "--ticks", "24", "--data-dir", dataDir);
+    started = await npmRun(["start", "--", "--ticks", "24", "--data-dir", dataDir]);
   }, 120_000);
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -49,7 +35,7 @@ describe("the CLI: npm start, then npm run history", () => {
   });
 
   it("prints only a JSON array of the stored signals with --json, newest first", async () => {
-    const history = await npm("history", "--", "BTC-USD", "--json", "--data-dir", dataDir);
+    const history = await runSignals(["history", "BTC-USD", "--json", "--data-dir", dataDir]);
     expect(history.code).toBe(0);
     const signals = SignalSchema.array().parse(JSON.parse(history.stdout));
     expect(signals).toHaveLength(24);
@@ -58,7 +44,7 @@ describe("the CLI: npm start, then npm run history", () => {
   });
 
   it("prints a table, and limits the window with --since", async () => {
-    const table = await npm("history", "--", "BTC-USD", "--since", "6h", "--data-dir", dataDir);
+    const table = await runSignals(["history", "BTC-USD", "--since", "6h", "--data-dir", dataDir]);
     expect(table.code).toBe(0);
     const rows = table.stdout
       .split("\n")
@@ -70,7 +56,7 @@ describe("the CLI: npm start, then npm run history", () => {
   });
 
   it("prints CSV with --csv: a header, then one row per signal", async () => {
-    const csv = await npm("history", "--", "BTC-USD", "--csv", "--limit", "3", "--data-dir", dataDir);
+    const csv = await runSignals(["history", "BTC-USD", "--csv", "--limit", "3", "--data-dir", dataDir]);
     expect(csv.code).toBe(0);
     const lines = csv.stdout.split("\r\n");
     expect(lines[0]).toMatch(/^symbol,timeframe,candleTime,closeTime,action,/);
@@ -83,18 +69,19 @@ describe("the CLI refuses bad input with a message and a non-zero exit", () => {
   const dir = mkdtempSync(join(tmpdir(), "signals-cli-bad-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  // A true process: commander's parse error ends `npm start` with a non-zero exit.
   it("names an unknown option", async () => {
-    const result = await npm("start", "--", "--bogus");
+    const result = await npmRun(["start", "--", "--bogus"]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/unknown option '--bogus'/);
-  });
+  }, 120_000);
 
   it("refuses --serve on a busy port and --poll without a token before replaying anything (#11 finding 7)", async () => {
     const busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", () => resolve()));
     try {
       const port = String((busy.address() as AddressInfo).port);
-      const served = await npm("start", "--", "--serve", "--port", port, "--data-dir", join(dir, "serve"));
+      const served = await runSignals(["start", "--serve", "--port", port, "--data-dir", join(dir, "serve")]);
       expect(served.code).not.toBe(0);
       expect(served.stderr.trim()).toBe(
         `error: --serve: port ${port} is in use on 127.0.0.1; pass --port with a free one`,
@@ -103,7 +90,7 @@ describe("the CLI refuses bad input with a message and a non-zero exit", () => {
     } finally {
       busy.close();
     }
-    const polled = await npm("start", "--", "--poll", "--data-dir", join(dir, "poll"));
+    const polled = await runSignals(["start", "--poll", "--data-dir", join(dir, "poll")]);
     expect(polled.code).not.toBe(0);
     expect(polled.stderr.trim()).toBe(
       "error: --poll needs TELEGRAM_BOT_TOKEN (a real bot token from @BotFather)",
@@ -117,20 +104,20 @@ describe("the CLI refuses bad input with a message and a non-zero exit", () => {
       file,
       "time,open,high,low,close,volume\n2024-01-01T00:00:00Z,1,2,0.5,1.5,10\n2024-01-01T01:00:00Z,abc,2,0.5,1.5,10\n",
     );
-    const result = await npm("start", "--", "--replay", file, "--symbol", "BTC-USD", "--data-dir", dir);
+    const result = await runSignals(["start", "--replay", file, "--symbol", "BTC-USD", "--data-dir", dir]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/line 3, open = "abc": not a number/);
   });
 
   it.each([
-    [["history", "--", "BTCX", "--data-dir", "none"], 'error: unknown symbol "BTCX"; similar: BTC-USD'],
+    [["history", "BTCX", "--data-dir", "none"], 'error: unknown symbol "BTCX"; similar: BTC-USD'],
     [
-      ["start", "--", "--symbols", "eth,xbtusd", "--data-dir", "none"],
+      ["start", "--symbols", "eth,xbtusd", "--data-dir", "none"],
       'error: unknown symbol "xbtusd"; similar: BTC-USD',
     ],
-    [["signals", "--", "candles", "APPL"], 'error: unknown symbol "APPL"; similar: AAPL'],
+    [["candles", "APPL"], 'error: unknown symbol "APPL"; similar: AAPL'],
   ])("refuses an unknown symbol in one line, suggesting known ones: %j", async (args, line) => {
-    const result = await npm(...args.map((arg) => (arg === "none" ? join(dir, "none") : arg)));
+    const result = await runSignals(args.map((arg) => (arg === "none" ? join(dir, "none") : arg)));
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(line);
   });
@@ -141,7 +128,7 @@ describe("the CLI refuses bad input with a message and a non-zero exit", () => {
       file,
       "time,open,high,low,close,volume,symbol\n2024-01-01T00:00:00Z,1,2,0.5,1.5,10,DOGE-XYZ\n",
     );
-    const result = await npm("start", "--", "--replay", file, "--data-dir", join(dir, "unknown-symbol"));
+    const result = await runSignals(["start", "--replay", file, "--data-dir", join(dir, "unknown-symbol")]);
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
       `error: invalid ${file}: line 2: unknown symbol "DOGE-XYZ"; similar: DOGE-USD`,
@@ -158,16 +145,16 @@ describe("the CLI refuses bad input with a message and a non-zero exit", () => {
     });
     writeFileSync(file, ["time,open,high,low,close,volume,symbol", ...rows].join("\n"));
     const data = join(dir, "lowercase");
-    const result = await npm("start", "--", "--replay", file, "--data-dir", data);
+    const result = await runSignals(["start", "--replay", file, "--data-dir", data]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Replaying 20 1h candle closes of BTC-USD/);
-    const history = await npm("history", "--", "btc", "--json", "--data-dir", data);
+    const history = await runSignals(["history", "btc", "--json", "--data-dir", data]);
     expect(SignalSchema.array().parse(JSON.parse(history.stdout))).toHaveLength(20);
   });
 
   it("says when there is no local store yet", async () => {
-    const result = await npm("history", "--", "BTC-USD", "--data-dir", join(dir, "empty"));
+    const result = await runSignals(["history", "BTC-USD", "--data-dir", join(dir, "empty")]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/run `npm start` first/);
   });

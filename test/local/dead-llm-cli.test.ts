@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiErrorReply } from "../analyst/chat-completions";
 import { type FakeServer, startFakeServer } from "../support/http-server";
-import { type NpmResult, npmRun } from "../support/npm-cli";
+import { type CliResult, runSignals } from "../support/signals-cli";
 
 describe("npm start with an LLM endpoint that answers only 500 (#11 finding 5)", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "signals-dead-llm-"));
   let server: FakeServer;
-  let started: NpmResult;
+  let started: CliResult;
   let url: string;
 
   beforeAll(async () => {
@@ -17,7 +17,7 @@ describe("npm start with an LLM endpoint that answers only 500 (#11 finding 5)",
       apiErrorReply(500, "server_error", null, "The server had an error."),
     );
     url = `${server.url}/v1`;
-    started = await npmRun(["start", "--", "--data-dir", dataDir], {
+    started = await runSignals(["start", "--data-dir", dataDir], {
       OPENAI_API_KEY: "sk-test",
       OPENAI_BASE_URL: url,
       // As a user's terminal shows them (the tests' default is silent).

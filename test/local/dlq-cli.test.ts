@@ -10,12 +10,15 @@ import { LOCAL_TABLE_NAME } from "../../local/runtime";
 import { apiErrorReply } from "../analyst/chat-completions";
 import { type DynamoFaultProxy, isSignalPut, startDynamoFaultProxy } from "../support/dynamo-fault-proxy";
 import { type FakeServer, startFakeServer } from "../support/http-server";
-import { npmRun } from "../support/npm-cli";
+import { runSignals } from "../support/signals-cli";
 
 const SYMBOLS = ["BTC-USD", "ETH-USD"];
 const TICKS = 24;
-/** ETH-USD closes whose signal write the table refuses, every time: they cannot get a signal. */
-const REFUSED_CLOSES = 2;
+/**
+ * Closes whose signal write the table refuses, every time: they cannot get a signal. The first close
+ * of each symbol: both in the first tick, so their five deliveries each run side by side.
+ */
+const REFUSED_CLOSES = SYMBOLS.length;
 
 /**
  * A run with the LLM down (a local server answering 500 as OpenAI does) and a table that throttles
@@ -30,7 +33,7 @@ describe("npm start with the LLM down and two closes the table refuses, then dlq
   let table: Awaited<ReturnType<typeof startDynalite>>;
   let proxy: DynamoFaultProxy;
   const refused = new Set<string>();
-  let started: Awaited<ReturnType<typeof npmRun>>;
+  let started: Awaited<ReturnType<typeof runSignals>>;
   const withFaults = () => ["--data-dir", dataDir, "--dynamodb-endpoint", proxy.endpoint];
   const llmDown = () => ({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: `${llm.url}/v1` });
   const store = () =>
@@ -48,7 +51,7 @@ describe("npm start with the LLM down and two closes the table refuses, then dlq
       candleTime: candleTime as string,
     }));
   const deadLetters = async () => {
-    const listed = await npmRun(["signals", "--", "dlq", "list", "--json", "--data-dir", dataDir]);
+    const listed = await runSignals(["dlq", "list", "--json", "--data-dir", dataDir]);
     expect(listed.code).toBe(0);
     return DeadLetterRowSchema.array().parse(JSON.parse(listed.stdout));
   };
@@ -59,12 +62,12 @@ describe("npm start with the LLM down and two closes the table refuses, then dlq
     proxy = await startDynamoFaultProxy(table.endpoint);
     proxy.fails = (call) => {
       if (!isSignalPut(call)) return false;
-      const key = `${call.body.Item?.pk?.S} ${call.body.Item?.sk?.S}`;
-      if (!key.startsWith("SIGNAL#ETH-USD")) return false;
-      if (refused.size < REFUSED_CLOSES) refused.add(key);
+      const pk = String(call.body.Item?.pk?.S);
+      const key = `${pk} ${call.body.Item?.sk?.S}`;
+      if (![...refused].some((close) => close.startsWith(`${pk} `))) refused.add(key);
       return refused.has(key);
     };
-    started = await npmRun(["start", "--", "--ticks", String(TICKS), ...withFaults()], llmDown());
+    started = await runSignals(["start", "--ticks", String(TICKS), ...withFaults()], llmDown());
   }, 180_000);
   afterAll(async () => {
     await llm.close();
@@ -114,23 +117,14 @@ describe("npm start with the LLM down and two closes the table refuses, then dlq
       expect(row.lastError).toMatch(/provisioned throughput/i);
     }
 
-    const listed = await npmRun([
-      "signals",
-      "--",
-      "dlq",
-      "list",
-      "--queue",
-      "analysis",
-      "--data-dir",
-      dataDir,
-    ]);
+    const listed = await runSignals(["dlq", "list", "--queue", "analysis", "--data-dir", dataDir]);
     expect(listed.stdout).toMatch(/^queue\s+message id\s+symbol\s+candle\s+receives\s+last error$/m);
     expect(listed.stdout).toMatch(new RegExp(`${rows.length} dead letters in`));
   });
 
   it("redrives them: with the table still refusing they come back to the DLQ, once it accepts they get a signal", async () => {
     const before = await deadLetters();
-    const again = await npmRun(["signals", "--", "dlq", "redrive", ...withFaults()]);
+    const again = await runSignals(["dlq", "redrive", ...withFaults()]);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(new RegExp(`${before.length} failed again and are back in the DLQ`));
     expect((await deadLetters()).map((row) => `${row.symbol} ${row.candleTime}`).sort()).toEqual(
@@ -138,7 +132,7 @@ describe("npm start with the LLM down and two closes the table refuses, then dlq
     );
 
     proxy.fails = () => false;
-    const redriven = await npmRun(["signals", "--", "dlq", "redrive", ...withFaults()]);
+    const redriven = await runSignals(["dlq", "redrive", ...withFaults()]);
     expect(redriven.stderr).toBe("");
     expect(redriven.code).toBe(0);
     expect(redriven.stdout).toMatch(
@@ -165,10 +159,10 @@ describe("signals dlq --aws without an AWS setup", () => {
   };
 
   it("says in one line to set a region, then to configure credentials", async () => {
-    const noRegion = await npmRun(["signals", "--", "dlq", "list", "--aws"], noAws);
+    const noRegion = await runSignals(["dlq", "list", "--aws"], noAws);
     expect(noRegion.code).not.toBe(0);
     expect(noRegion.stderr.trim()).toBe("error: no AWS region: set AWS_REGION");
-    const noCredentials = await npmRun(["signals", "--", "dlq", "redrive", "--aws"], {
+    const noCredentials = await runSignals(["dlq", "redrive", "--aws"], {
       ...noAws,
       AWS_REGION: "eu-west-1",
     });
@@ -179,7 +173,7 @@ describe("signals dlq --aws without an AWS setup", () => {
   }, 60_000);
 
   it("refuses to redrive a queue SQS cannot move back, naming why", async () => {
-    const result = await npmRun(["signals", "--", "dlq", "redrive", "--queue", "ticks"]);
+    const result = await runSignals(["dlq", "redrive", "--queue", "ticks"]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(
       /only the analysis DLQ can be redriven: ticks failures did not come from an SQS queue/,

@@ -1,26 +1,26 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Candle } from "../../functions/core/candles";
 import { parseConfig } from "../../functions/core/config";
 import { type Signal, SignalSchema } from "../../functions/core/signal";
 import { timeframeMs } from "../../functions/core/timeframes";
 import { sampleSeries } from "../../local/sample-series";
+import { runSignals } from "../support/signals-cli";
 
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, "../..");
 const HOUR = timeframeMs("1h");
 const HORIZONS = parseConfig({}).outcomes.horizons;
 const TICKS = 200;
 /** Fixed, so the replayed series and its signals are the same on every run. */
 const NOW = Date.parse("2026-06-01T12:30:00Z");
 
-async function npm(...args: string[]) {
-  const env = { ...process.env, OPENAI_API_KEY: "", TELEGRAM_BOT_TOKEN: "", TELEGRAM_CHAT_ID: "" };
-  return run("npm", ["run", "-s", ...args], { cwd: ROOT, env, timeout: 180_000 });
+/** A CLI run that must succeed: throws with what it printed otherwise, as a failed npm run would. */
+async function signalsCli(...args: string[]) {
+  const result = await runSignals(args);
+  if (result.code !== 0)
+    throw new Error(`signals ${args.join(" ")} exited ${result.code}:\n${result.stderr}`);
+  return result;
 }
 
 /** Outcomes as the test computes them from the replayed candles: only horizons whose close was replayed. */
@@ -48,8 +48,8 @@ describe("outcomes after `npm start --replay`, as `history --json` shows them", 
       `time,open,high,low,close,volume\n${candles.map((c) => [new Date(c.time).toISOString(), c.open, c.high, c.low, c.close, c.volume].join(",")).join("\n")}\n`,
     );
     const dataDir = join(dir, "data");
-    await npm("start", "--", "--replay", file, "--symbol", "BTC-USD", "--data-dir", dataDir);
-    const history = await npm("history", "--", "BTC-USD", "--json", "--data-dir", dataDir);
+    await signalsCli("start", "--replay", file, "--symbol", "BTC-USD", "--data-dir", dataDir);
+    const history = await signalsCli("history", "BTC-USD", "--json", "--data-dir", dataDir);
     signals = SignalSchema.array().parse(JSON.parse(history.stdout));
   }, 240_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type NpmResult, npmRun } from "../support/npm-cli";
+import { type CliResult, runSignals } from "../support/signals-cli";
 
 const FIVE_MINUTES = 5 * 60_000;
 const START = Date.parse("2024-01-01T00:00:00Z");
@@ -21,15 +21,14 @@ function exportedCsv(count: number): string {
   ].join("\n");
 }
 
-// One spawn: a CLI run is slow.
 describe("npm start -- --replay with a real export's shape", () => {
   const dir = mkdtempSync(join(tmpdir(), "signals-replay-cli-"));
   const file = join(dir, "export.csv");
-  let result: NpmResult;
+  let result: CliResult;
 
   beforeAll(async () => {
     writeFileSync(file, exportedCsv(40));
-    result = await npmRun(["start", "--", "--replay", file, "--data-dir", join(dir, "data")]);
+    result = await runSignals(["start", "--replay", file, "--data-dir", join(dir, "data")]);
   }, 180_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -46,7 +45,7 @@ describe("npm start -- --replay with a real export's shape", () => {
   it("prints a query command that finds this run: its timeframe and data dir (#11 finding 1)", async () => {
     const hint = /^ {2}npm run -s history -- (.+) --json$/m.exec(result.stdout)?.[1];
     expect(hint).toBe(`BTC-USD --timeframe 5m --data-dir ${join(dir, "data")}`);
-    const history = await npmRun(["history", "--", ...(hint ?? "").split(" "), "--json"]);
+    const history = await runSignals(["history", ...(hint ?? "").split(" "), "--json"]);
     expect(history.code, history.stderr).toBe(0);
     expect(JSON.parse(history.stdout)).toHaveLength(20);
   }, 60_000);

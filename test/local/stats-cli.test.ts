@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Command } from "commander";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -13,10 +11,9 @@ import { wilsonInterval } from "../../functions/core/track-record/rates";
 import type { TrackRecord } from "../../functions/core/track-record/stats";
 import { createSignalsTable, dynamoClientFor, startDynalite } from "../../local/emulators";
 import { LOCAL_TABLE_NAME } from "../../local/runtime";
+import { runSignals } from "../support/signals-cli";
 import { sampleSignal } from "../support/telegram-fixtures";
 
-const exec = promisify(execFile);
-const ROOT = join(import.meta.dirname, "../..");
 const dataDir = mkdtempSync(join(tmpdir(), "signals-stats-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -173,15 +170,7 @@ describe("signals stats refuses bad input with one clear line", () => {
   });
 
   it("exits 1 with the error from the command line", async () => {
-    const env = { ...process.env, OPENAI_API_KEY: "" };
-    const result = await exec(
-      "npm",
-      ["run", "-s", "signals", "--", "stats", "--data-dir", join(dataDir, "none")],
-      {
-        cwd: ROOT,
-        env,
-      },
-    ).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    const result = await runSignals(["stats", "--data-dir", join(dataDir, "none")]);
     expect(result).toMatchObject({ code: 1, stdout: "" });
     expect(result.stderr.trim()).toMatch(/^error: no local signals in .*: run `npm start` first/);
   }, 60_000);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openLocalStore } from "../../local/local-store";
 import { sampleSeries } from "../../local/sample-series";
-import { npmRun } from "../support/npm-cli";
+import { runSignals } from "../support/signals-cli";
 
 /** A replay file fixed in time, so every run of it is the same replay (the sample series moves with the clock). */
 function writeReplay(file: string): void {
@@ -38,22 +38,22 @@ describe("npm start keeps every earlier run's store", () => {
 
   it("leaves a first run's signals in place when another replay runs, resumes on a rerun, starts over only with --fresh", async () => {
     writeReplay(file);
-    const first = await npmRun(["start", "--", "--replay", file, "--data-dir", dataDir]);
+    const first = await runSignals(["start", "--replay", file, "--data-dir", dataDir]);
     expect(first.code, first.stderr).toBe(0);
     const firstStore = storeOf(first.stdout);
     expect(await storedCount(firstStore)).toBe(8);
 
-    const other = await npmRun(["start", "--", "--ticks", "2", "--data-dir", dataDir]);
+    const other = await runSignals(["start", "--ticks", "2", "--data-dir", dataDir]);
     expect(other.code, other.stderr).toBe(0);
     expect(storeOf(other.stdout)).not.toBe(firstStore);
     expect(await storedCount(firstStore)).toBe(8);
 
-    const again = await npmRun(["start", "--", "--replay", file, "--data-dir", dataDir]);
+    const again = await runSignals(["start", "--replay", file, "--data-dir", dataDir]);
     expect(again.stdout).toMatch(/resuming: stored closes are skipped/);
     expect(storeOf(again.stdout)).toBe(firstStore);
     expect(await storedCount(firstStore)).toBe(8);
 
-    const fresh = await npmRun(["start", "--", "--replay", file, "--fresh", "--data-dir", dataDir]);
+    const fresh = await runSignals(["start", "--replay", file, "--fresh", "--data-dir", dataDir]);
     expect(fresh.code, fresh.stderr).toBe(0);
     expect(fresh.stdout).not.toMatch(/resuming/);
     expect(await storedCount(firstStore)).toBe(8);

@@ -100,5 +100,6 @@ describe("npm run signals -- test-alert", () => {
     expect(result.stderr.trim()).toBe(
       "error: no bot token: set TELEGRAM_BOT_TOKEN (from @BotFather), or pass --aws to use the deployed one",
     );
-  });
+    // A true npm process: tens of seconds on a busy machine.
+  }, 120_000);
 });
