@@ -1,37 +1,41 @@
 import { Command, CommanderError } from "commander";
 import { errorMessage } from "../functions/core/errors";
-import { registerBacktestCommand } from "./commands/backtest";
-import { registerCandlesCommand } from "./commands/candles";
-import { registerChartCommand } from "./commands/chart";
-import { registerDlqCommand } from "./commands/dlq";
-import { registerDoctorCommand } from "./commands/doctor";
-import { registerHistoryCommand } from "./commands/history";
-import { registerStartCommand } from "./commands/start";
-import { registerStatsCommand } from "./commands/stats";
-import { registerTelegramCommand } from "./commands/telegram";
-import { registerTestAlertCommand } from "./commands/test-alert";
+
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module, loaded only when it runs: `npm start` need not evaluate the backtest, the
+ * chart renderer or CloudFormation's client first. Help and an unknown command load them all.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  start: async () => (await import("./commands/start")).registerStartCommand,
+  history: async () => (await import("./commands/history")).registerHistoryCommand,
+  candles: async () => (await import("./commands/candles")).registerCandlesCommand,
+  telegram: async () => (await import("./commands/telegram")).registerTelegramCommand,
+  "test-alert": async () => (await import("./commands/test-alert")).registerTestAlertCommand,
+  backtest: async () => (await import("./commands/backtest")).registerBacktestCommand,
+  doctor: async () => (await import("./commands/doctor")).registerDoctorCommand,
+  stats: async () => (await import("./commands/stats")).registerStatsCommand,
+  dlq: async () => (await import("./commands/dlq")).registerDlqCommand,
+  chart: async () => (await import("./commands/chart")).registerChartCommand,
+};
 
 /**
  * The `signals` CLI's commands, without the process around them: bin/signals.ts runs it for a user,
  * and the tests run the same program in process (test/support/signals-cli.ts).
  */
-export function buildProgram(): Command {
+export async function buildProgram(command?: string): Promise<Command> {
   const program = new Command()
     .name("signals")
     .description("Signal Pipeline: AI trading signals, run locally or against your deployed stack")
     .showHelpAfterError("(add --help for usage)")
     .exitOverride();
 
-  registerStartCommand(program);
-  registerHistoryCommand(program);
-  registerCandlesCommand(program);
-  registerTelegramCommand(program);
-  registerTestAlertCommand(program);
-  registerBacktestCommand(program);
-  registerDoctorCommand(program);
-  registerStatsCommand(program);
-  registerDlqCommand(program);
-  registerChartCommand(program);
+  const names = command !== undefined && command in COMMANDS ? [command] : Object.keys(COMMANDS);
+  for (const register of await Promise.all(
+    names.map((name) => (COMMANDS[name] as () => Promise<Register>)()),
+  ))
+    register(program);
   return program;
 }
 
@@ -39,7 +43,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   let inAction = false;
   // Commander prints the errors it finds while parsing; one thrown inside an action it does not.
-  const program = buildProgram().hook("preAction", () => {
+  const program = (await buildProgram(argv[2])).hook("preAction", () => {
     inAction = true;
   });
   try {
