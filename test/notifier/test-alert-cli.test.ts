@@ -57,6 +57,14 @@ describe("signals test-alert over a local Bot API", () => {
     ]);
   });
 
+  it("sends again once when the connection drops, as a reused socket can (seen beside a second suite)", async () => {
+    fake.on("sendPhoto", { dropConnection: true }, { times: 1 });
+    const { out, error } = await testAlert({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_CHAT_ID: "111,222" });
+    expect(error).toBeUndefined();
+    expect(fake.callsOf("sendPhoto").map((call) => call.payload.chat_id)).toEqual(["111", "111", "222"]);
+    expect(out).toHaveLength(2);
+  });
+
   it("says to set the token, then the chat, before calling Telegram", async () => {
     expect((await testAlert({ TELEGRAM_CHAT_ID: "111" })).error).toMatch(
       /^no bot token: set TELEGRAM_BOT_TOKEN/,

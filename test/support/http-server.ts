@@ -17,6 +17,8 @@ export interface Reply {
   body?: unknown;
   /** Milliseconds to wait before answering (timeouts, latency). */
   delayMs?: number;
+  /** Close the connection without an answer, as a server does to a kept-alive socket it timed out. */
+  dropConnection?: boolean;
 }
 
 export type Route = (request: RecordedRequest) => Reply | Promise<Reply>;
@@ -59,6 +61,10 @@ export async function startFakeServer(route: Route = () => ({ status: 404 })): P
     const reply = await current(recorded);
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
     if (res.destroyed) return;
+    if (reply.dropConnection) {
+      res.socket?.destroy();
+      return;
+    }
     const text =
       typeof reply.body === "string"
         ? reply.body
