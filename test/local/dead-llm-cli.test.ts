@@ -46,8 +46,10 @@ describe("npm start with an LLM endpoint that answers only 500 (#11 finding 5)",
   it("stops asking the endpoint once it is down: one request per close after the first three failures", () => {
     // Without the breaker each close costs five requests (every delivery the queue allows).
     expect(server.requests.length).toBeLessThanOrEqual(failedCloses() + 2);
-    // Only the first two failures went back to the queue (each a visibility timeout of waiting).
-    expect(started.stdout).toMatch(/^Queue: \d+ deliveries, [0-2] failed, DLQ depth 0/m);
+    // Only the failures before the breaker opened went back to the queue (each a visibility timeout of
+    // waiting): the first two, and at most one more, a call of the same batch already in flight beside
+    // the third (a batch's records run in parallel; seen on a clean clone).
+    expect(started.stdout).toMatch(/^Queue: \d+ deliveries, [0-3] failed, DLQ depth 0/m);
   });
 
   it("names the endpoint in one warning, not once per failure", () => {
