@@ -19,6 +19,8 @@ import { ALLOWED_CHAT } from "../support/telegram-fixtures";
  * playwright-core, at a phone's width, against the local bot server over a dynalite store.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** How long the page may take to show what is asserted: a loaded machine needs far more than 1 s. */
+const PAGE_WAIT = { timeout: 20_000 };
 const hasChromium = existsSync(CHROMIUM);
 const SCREENSHOTS = join(PROJECT_ROOT, "reports", "screenshots");
 /** Set to refresh the README's picture (docs/dashboard.png). */
@@ -102,7 +104,7 @@ describe.skipIf(!hasChromium)(
     it("shows the watchlist with each symbol's last signal and price, and the chart with its markers", async () => {
       const page = await openPhone(dashboard.link(server.appUrl));
       const rows = page.locator("[data-testid=watchlist] .watch");
-      await expect.poll(() => rows.count()).toBe(2);
+      await expect.poll(() => rows.count(), PAGE_WAIT).toBe(2);
       const btcLast = seeded.filter((s) => s.symbol === "BTC-USD").at(-1) as Signal;
       const btcAlert = seeded.filter((s) => s.symbol === "BTC-USD" && s.alert).at(-1) as Signal;
       const btcRow = rows.filter({ hasText: "BTC-USD" });
@@ -115,7 +117,7 @@ describe.skipIf(!hasChromium)(
 
       await page.locator("[data-testid=chart] canvas").first().waitFor();
       const markers = () => markerPoints(page);
-      await expect.poll(async () => (await markers()).length).toBe(3);
+      await expect.poll(async () => (await markers()).length, PAGE_WAIT).toBe(3);
       expect((await markers()).map((m) => m.action)).toEqual(["BUY", "SELL", "BUY"]);
       await page.screenshot({ path: join(SCREENSHOTS, "dashboard-390.png") });
       await page.screenshot({ path: join(SCREENSHOTS, "dashboard-390-full.png"), fullPage: true });
@@ -126,7 +128,7 @@ describe.skipIf(!hasChromium)(
     it("opens a signal's reasons, indicators, analyst, model and cost when its marker is tapped", async () => {
       const page = await openPhone(dashboard.link(server.appUrl));
       await page.locator("[data-testid=chart] canvas").first().waitFor();
-      await expect.poll(async () => (await markerPoints(page)).length).toBe(3);
+      await expect.poll(async () => (await markerPoints(page)).length, PAGE_WAIT).toBe(3);
       const sell = (await markerPoints(page)).find((m) => m.action === "SELL");
       const box = await page.locator("[data-testid=chart]").boundingBox();
       if (!sell || !box) throw new Error("no SELL marker drawn");
@@ -159,11 +161,11 @@ describe.skipIf(!hasChromium)(
     it("filters the history to alerts and one action", async () => {
       const page = await openPhone(dashboard.link(server.appUrl));
       const history = page.locator("[data-testid=history] .row");
-      await expect.poll(() => history.count()).toBe(30);
+      await expect.poll(() => history.count(), PAGE_WAIT).toBe(30);
       await page.locator("input[name=alerts]").check();
-      await expect.poll(() => history.count()).toBe(3);
+      await expect.poll(() => history.count(), PAGE_WAIT).toBe(3);
       await page.locator("select[name=action]").selectOption("SELL");
-      await expect.poll(() => history.count()).toBe(1);
+      await expect.poll(() => history.count(), PAGE_WAIT).toBe(1);
       await page.close();
     });
 
@@ -171,7 +173,7 @@ describe.skipIf(!hasChromium)(
       const page = await openPhone(dashboard.link(server.appUrl));
       await page.getByRole("tab", { name: "Stats" }).click();
       const stats = page.locator("[data-testid=stats]");
-      await expect.poll(() => stats.textContent()).toContain("Buy & hold");
+      await expect.poll(() => stats.textContent(), PAGE_WAIT).toContain("Buy & hold");
       // 2 symbols × 150 signals; the seeded verdicts are 2 BUY and 1 SELL per symbol.
       expect(await stats.textContent()).toContain("300 signals · 294 gate HOLDs");
       expect(await stats.textContent()).toMatch(/BUY\s*×4/);
