@@ -133,10 +133,10 @@ describe("the bot's log lines, locally", () => {
         onOutcome: (outcome) => outcomes.push(outcome),
       });
       try {
-        await vi.waitFor(() => expect(outcomes).toHaveLength(1), { timeout: 5000 });
+        await vi.waitFor(() => expect(outcomes).toHaveLength(1), { timeout: 15_000 });
         // The next poll is in the fake's hands before stopping, so no poll in flight takes a later test's update.
         await vi.waitFor(() => expect(fake.callsOf("getUpdates").length).toBeGreaterThan(1), {
-          timeout: 5000,
+          timeout: 15_000,
         });
       } finally {
         await poller.stop();
@@ -163,8 +163,10 @@ describe("local bot long polling", () => {
       onOutcome: (outcome) => outcomes.push(outcome),
     });
     try {
-      await vi.waitFor(() => expect(fake.callsOf("sendMessage")).toHaveLength(1), { timeout: 5000 });
-      await vi.waitFor(() => expect(fake.callsOf("getUpdates").length).toBeGreaterThan(1), { timeout: 5000 });
+      await vi.waitFor(() => expect(fake.callsOf("sendMessage")).toHaveLength(1), { timeout: 15_000 });
+      await vi.waitFor(() => expect(fake.callsOf("getUpdates").length).toBeGreaterThan(1), {
+        timeout: 15_000,
+      });
     } finally {
       await poller.stop();
     }
@@ -244,8 +246,10 @@ describe("local bot long polling", () => {
       onError: (error) => errors.push(error),
     });
     try {
-      await vi.waitFor(() => expect(fake.callsOf("sendMessage")).toHaveLength(1), { timeout: 5000 });
-      await vi.waitFor(() => expect(fake.callsOf("getUpdates").length).toBeGreaterThan(1), { timeout: 5000 });
+      await vi.waitFor(() => expect(fake.callsOf("sendMessage")).toHaveLength(1), { timeout: 15_000 });
+      await vi.waitFor(() => expect(fake.callsOf("getUpdates").length).toBeGreaterThan(1), {
+        timeout: 15_000,
+      });
     } finally {
       await poller.stop();
     }
