@@ -1,5 +1,6 @@
 import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { AnalysisRequest } from "../core/analysis-request";
+import { errorMessage } from "../core/errors";
 import type { AnalysisQueue, SendResult } from "../core/ports";
 import { sqs } from "./sqs-client";
 
@@ -51,7 +52,7 @@ export class SqsAnalysisQueue implements AnalysisQueue {
         } catch (error) {
           for (const index of batch) {
             const result = results[index];
-            if (result) result.error = (error as Error).message;
+            if (result) result.error = errorMessage(error);
           }
         }
       }),

@@ -9,6 +9,7 @@ import {
 import { type TelegramUpdate, UpdateSchema } from "../core/bot/update";
 import { secretMatches, WEBHOOK_SECRET_HEADER } from "../core/bot/webhook-secret";
 import type { Config } from "../core/config";
+import { errorMessage } from "../core/errors";
 import type { Clock } from "../core/ports";
 import { parseJson, parseOrThrow, ValidationError } from "../core/validation";
 import { lazyHandler } from "../runtime/lazy-handler";
@@ -137,7 +138,7 @@ export function createBotHandler(deps: BotDeps) {
       await answerUpdate(update, ctx);
     } catch (error) {
       // Telegram redelivers on non-2xx; a failing reply must not make it repeat the command.
-      logger.error("update handling failed", { updateId: update.update_id, error: (error as Error).message });
+      logger.error("update handling failed", { updateId: update.update_id, error: errorMessage(error) });
     }
     return respond(200);
   };

@@ -1,6 +1,7 @@
 import { alertKeyboard, dashboardButtonUrl, type InlineKeyboard } from "./bot/callbacks";
 import { alertChartSvg, type ChartView } from "./chart";
 import type { Config } from "./config";
+import { errorMessage } from "./errors";
 import { alertMessage, htmlToPlain, TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT } from "./message";
 import type { Clock, Deliveries } from "./ports";
 import { isoTime, type Signal, signalKeyOf } from "./signal";
@@ -139,7 +140,7 @@ export async function renderChart(signal: Signal, renderer: ChartRenderer | unde
   try {
     return { chart: "attached" as const, png: await renderer.render(svg) };
   } catch (error) {
-    return { chart: "render-failed" as const, chartError: (error as Error).message };
+    return { chart: "render-failed" as const, chartError: errorMessage(error) };
   }
 }
 

@@ -77,6 +77,10 @@ export async function startFakeServer(route: Route = () => ({ status: 404 })): P
     });
     res.end(text);
   });
+  // Clients (undici, 4 s) close idle kept-alive sockets before a server would (5 s by default); on a
+  // loaded machine their timers fire late and a request could go out on a socket the server was just
+  // closing. A server that keeps idle sockets a minute leaves the closing to the client, as real APIs do.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {
