@@ -18,6 +18,7 @@ import { sideKeysOf } from "../functions/adapters/dynamo-store";
 import type { Action } from "../functions/core/signal";
 import type { Timeframe } from "../functions/core/timeframes";
 import { ANALYSIS_QUEUE, SIGNALS_TABLE } from "../functions/shared/resource-definitions";
+import { keepIdleConnections } from "./keep-alive";
 
 export interface RunningEmulator {
   endpoint: string;
@@ -36,18 +37,18 @@ const endpointOf = (server: ClosableServer) => `http://127.0.0.1:${(server.addre
 
 /** Starts dynalite on a free loopback port; `path` persists the data (LevelDB), otherwise in memory. */
 export async function startDynalite(options: { path?: string } = {}): Promise<RunningEmulator> {
-  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = keepIdleConnections(
+    dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   return { endpoint: endpointOf(server), close: () => closeServer(server) };
 }
 
 /** Starts local-aws-sqs (in memory) on a free loopback port. */
 export async function startSqs(): Promise<RunningEmulator> {
-  const server = await createSqsServer({
-    port: 0,
-    hostname: "127.0.0.1",
-    emulateQueueCreationLifecycle: false,
-  });
+  const server = keepIdleConnections(
+    await createSqsServer({ port: 0, hostname: "127.0.0.1", emulateQueueCreationLifecycle: false }),
+  );
   if (!server.listening) await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   return {
     endpoint: endpointOf(server),

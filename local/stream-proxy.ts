@@ -12,6 +12,7 @@ import { setTimeout } from "node:timers/promises";
 import { crc32 } from "node:zlib";
 import type { DynamoDBRecord } from "aws-lambda";
 import { SIGNALS_TABLE } from "../functions/shared/resource-definitions";
+import { keepIdleConnections } from "./keep-alive";
 
 type AttributeMap = Record<string, unknown>;
 type WriteRequest = { TableName: string; Item?: AttributeMap; Key?: AttributeMap; ReturnValues?: string };
@@ -189,7 +190,9 @@ export async function startStreamProxy(dynaliteEndpoint: string, region = "us-ea
     res.end(answer);
   };
   // An upstream that drops the connection drops the caller's too, so its SDK retries, as on AWS.
-  const server = createServer((req, res) => void handle(req, res).catch(() => res.destroy()));
+  const server = keepIdleConnections(
+    createServer((req, res) => void handle(req, res).catch(() => res.destroy())),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
