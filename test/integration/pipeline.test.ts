@@ -41,7 +41,7 @@ describe("the local runtime, end to end on a replayed series", () => {
   let store: DynamoStore;
   let dataDir: string;
   const logged: string[] = [];
-  let replayCalls: { handlers: (operation: string) => number; proxyReads: number };
+  let replayCalls: { handlers: (operation: string) => number; proxyReads: number; deliveries: number };
   /** A terminal, as a user's: the replay draws one progress bar on it. */
   const terminal = {
     isTTY: true,
@@ -74,9 +74,13 @@ describe("the local runtime, end to end on a replayed series", () => {
     await pipeline.replay(ticks);
     counter.stop();
     replayCalls = {
+      // The calls the handlers made: an SDK retry of one (a dropped connection) is the transport's.
       handlers: (operation: string) =>
-        counter.calls.filter((call) => call.operation === operation && call.host !== dynalite).length,
+        counter.calls.filter(
+          (call) => call.operation === operation && call.host !== dynalite && call.attempt === 1,
+        ).length,
       proxyReads: counter.count({ host: dynalite }) - counter.count({ host: proxy }),
+      deliveries: pipeline.totals.messagesReceived,
     };
   }, 120_000);
 
@@ -100,7 +104,11 @@ describe("the local runtime, end to end on a replayed series", () => {
     // The one read per alert is the notifier's: the chats it already reached.
     expect(alerts).toBeGreaterThan(0);
     expect(replayCalls.handlers("GetItem")).toBe(alerts);
-    expect(replayCalls.handlers("PutItem")).toBe(closes);
+    // One put per delivery of a close, and no read before it. SQS delivers at least once, so a
+    // loaded machine may deliver a close twice; the second put is refused (one signal per close is
+    // asserted below).
+    expect(replayCalls.deliveries).toBeGreaterThanOrEqual(closes);
+    expect(replayCalls.handlers("PutItem")).toBe(replayCalls.deliveries);
     // The stream proxy learns a put's old item from the put itself; only an update is read first.
     expect(replayCalls.proxyReads).toBe(replayCalls.handlers("UpdateItem"));
     expect(replayCalls.handlers("GetQueueAttributes")).toBe(TICKS);
