@@ -19,8 +19,10 @@ export interface SqsEventSourceOptions {
   handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
   /**
    * Seconds a received message stays invisible, so a failure reappears after it (on AWS, the queue's
-   * visibility timeout). Batches are handled one at a time and deleted before the next receive, so a
-   * short timeout only shortens the retry delay. At least 1: local-aws-sqs re-delivers at once on 0.
+   * visibility timeout). Batches are handled one at a time and deleted (by message id) before the next
+   * receive, so a short timeout only shortens the retry delay: 1 s by default, the least local-aws-sqs
+   * takes (on 0 it re-delivers at once). A longer one cannot be cut short for a failure alone, since
+   * local-aws-sqs counts a ChangeMessageVisibility as a receive.
    */
   visibilityTimeoutSeconds?: number;
   region?: string;
@@ -77,7 +79,7 @@ export async function drainQueue(options: SqsEventSourceOptions): Promise<DrainS
         QueueUrl: queueUrl,
         MaxNumberOfMessages: Math.min(batchSize, depth.visible),
         WaitTimeSeconds: 0,
-        VisibilityTimeout: Math.max(1, options.visibilityTimeoutSeconds ?? 2),
+        VisibilityTimeout: Math.max(1, options.visibilityTimeoutSeconds ?? 1),
         MessageSystemAttributeNames: ["All"],
         // local-aws-sqs reads only the older name; AWS accepts both.
         AttributeNames: ["All"],

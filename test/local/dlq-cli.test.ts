@@ -35,7 +35,12 @@ describe("npm start with the LLM down and two closes the table refuses, then dlq
   const refused = new Set<string>();
   let started: Awaited<ReturnType<typeof runSignals>>;
   const withFaults = () => ["--data-dir", dataDir, "--dynamodb-endpoint", proxy.endpoint];
-  const llmDown = () => ({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: `${llm.url}/v1` });
+  /**
+   * A refused write fails at its first attempt: the SDK's own backoff over three attempts (longer for
+   * a throttle) would only add waiting; the close's way to the DLQ is the same.
+   */
+  const noSdkRetries = { AWS_MAX_ATTEMPTS: "1" };
+  const llmDown = () => ({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: `${llm.url}/v1`, ...noSdkRetries });
   const store = () =>
     new DynamoStore(
       LOCAL_TABLE_NAME,
@@ -124,7 +129,7 @@ describe("npm start with the LLM down and two closes the table refuses, then dlq
 
   it("redrives them: with the table still refusing they come back to the DLQ, once it accepts they get a signal", async () => {
     const before = await deadLetters();
-    const again = await runSignals(["dlq", "redrive", ...withFaults()]);
+    const again = await runSignals(["dlq", "redrive", ...withFaults()], noSdkRetries);
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(new RegExp(`${before.length} failed again and are back in the DLQ`));
     expect((await deadLetters()).map((row) => `${row.symbol} ${row.candleTime}`).sort()).toEqual(
@@ -132,7 +137,7 @@ describe("npm start with the LLM down and two closes the table refuses, then dlq
     );
 
     proxy.fails = () => false;
-    const redriven = await runSignals(["dlq", "redrive", ...withFaults()]);
+    const redriven = await runSignals(["dlq", "redrive", ...withFaults()], noSdkRetries);
     expect(redriven.stderr).toBe("");
     expect(redriven.code).toBe(0);
     expect(redriven.stdout).toMatch(
