@@ -31,7 +31,7 @@ const post = (endpoint: string, agent: Agent) =>
 /**
  * Node closes a server's idle keep-alive connections after 5 s. An SDK request sent on one as it
  * closed was carried out, its answer lost, and the SDK sent it again: a close queued twice, a put
- * refused as a duplicate (4–11 extra deliveries in a default `npm start`). The emulators keep them.
+ * refused as a duplicate (up to 11 extra deliveries in a default `npm start`). The emulators keep them.
  */
 describe("the local emulators keep idle connections open, as AWS's endpoints do", () => {
   let dynalite: RunningEmulator;
