@@ -6,7 +6,7 @@ import { type StreamProxy, startStreamProxy } from "../../local/stream-proxy";
 
 /** One request on a kept-alive agent: whether it went out on a socket an earlier request used. */
 const post = (endpoint: string, agent: Agent) =>
-  new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+  new Promise<{ reused: boolean }>((resolve, reject) => {
     const outgoing = request(
       endpoint,
       {
@@ -19,9 +19,7 @@ const post = (endpoint: string, agent: Agent) =>
       },
       (response) => {
         response.resume();
-        response.on("end", () =>
-          resolve({ status: response.statusCode ?? 0, reused: outgoing.reusedSocket }),
-        );
+        response.on("end", () => resolve({ reused: outgoing.reusedSocket }));
       },
     );
     outgoing.on("error", reject);

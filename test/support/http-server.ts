@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { keepIdleConnections } from "../../local/keep-alive";
 
 export interface RecordedRequest {
   method: string;
@@ -79,8 +80,8 @@ export async function startFakeServer(route: Route = () => ({ status: 404 })): P
   });
   // Clients (undici, 4 s) close idle kept-alive sockets before a server would (5 s by default); on a
   // loaded machine their timers fire late and a request could go out on a socket the server was just
-  // closing. A server that keeps idle sockets a minute leaves the closing to the client, as real APIs do.
-  server.keepAliveTimeout = 60_000;
+  // closing. A server that keeps idle sockets leaves the closing to the client, as real APIs do.
+  keepIdleConnections(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {
