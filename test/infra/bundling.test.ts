@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../lib/pipeline-function";
+import { CREDENTIAL_SOURCES_LEFT_TO_RUNTIME, PROJECT_ROOT } from "../../lib/pipeline-function";
 import { bundleFunctions } from "./synth";
 
 /**
@@ -37,7 +37,12 @@ describe.each(["fetcher", "analyst", "notifier", "bot", "alarms"])("the %s bundl
 
   it("carries the AWS SDK inside and leaves grammY's node-fetch out", () => {
     const code = readFileSync(file(), "utf8");
-    expect(code).not.toMatch(/(from|import\()\s*"@aws-sdk\//);
+    expect(code).not.toMatch(/from\s*"@(aws-sdk|smithy)\//);
+    // Only the credential sources Lambda never reaches come from the runtime, and only on demand.
+    const onDemand = [...code.matchAll(/import\("(@(?:aws-sdk|smithy)\/[^"]+)"\)/g)].map((m) => m[1]);
+    expect([...new Set(onDemand)].sort()).toEqual([...CREDENTIAL_SOURCES_LEFT_TO_RUNTIME].sort());
+    // The nested STS/SSO clients those sources use stay out with them.
+    expect(code).not.toContain("AssumeRoleWithWebIdentity");
     // node-fetch's default User-Agent: present whenever node-fetch itself is bundled.
     expect(code).not.toContain("node-fetch/1.0");
   });
