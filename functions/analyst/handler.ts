@@ -99,6 +99,8 @@ function report(result: AnalysisResult, log: Logger): void {
       reason: result.unavailable.reason,
       error: result.unavailable.message,
     });
+  if (result.verdictNotKept)
+    log.warn("billed verdict not kept; the stored signal carries it", { error: result.verdictNotKept });
   if (result.outcomesFailed)
     log.warn("earlier signals' outcomes not written; the next close writes them", {
       error: result.outcomesFailed,

@@ -102,6 +102,8 @@ export type AnalysisResult =
       unavailable?: Unavailable;
       /** Set when earlier signals' outcomes could not be written: a later close writes them. */
       outcomesFailed?: string;
+      /** Set when the billed verdict could not be kept: the signal, written anyway, carries it. */
+      verdictNotKept?: string;
     };
 
 /** Another delivery holds the claim on this key; failing the message lets SQS retry it later. */
@@ -123,6 +125,7 @@ type Judgement = Pick<Signal, "action" | "confidence" | "reasons" | "horizon" | 
   Partial<Pick<Signal, "model" | "promptVersion" | "tokens" | "costUsd" | "error">> & {
     llmCalled: boolean;
     unavailable?: Unavailable;
+    verdictNotKept?: string;
   };
 
 const fromVerdict = (verdict: Verdict): Pick<Signal, "action" | "confidence" | "reasons" | "horizon"> => ({
@@ -231,9 +234,16 @@ async function askModel({
       ? { ...llm, action: "ABSTAIN", reasons: [outcome.reason], tokens, costUsd: cost }
       : { ...llm, ...fromVerdict(outcome.verdict), tokens, costUsd: cost };
   // Stored before the spend is settled and the signal written: a retry after either fails reuses it.
-  await ports.verdicts.putVerdict(key, verdict);
+  // Failing to store it is no reason to fail the close: the answer is paid for, and the signal write
+  // that follows keeps it just as well; only if that fails too is the close asked (and billed) again.
+  let verdictNotKept: string | undefined;
+  try {
+    await ports.verdicts.putVerdict(key, verdict);
+  } catch (error) {
+    verdictNotKept = errorMessage(error);
+  }
   await ports.spend.settle(day, cost - estimate, tokens);
-  return { ...verdict, llmCalled: true };
+  return { ...verdict, llmCalled: true, ...(verdictNotKept ? { verdictNotKept } : {}) };
 }
 
 /** An analysis request with its candles as objects: what the use case works on. */
@@ -294,7 +304,7 @@ export async function analyseCandles(
       now,
     });
 
-  const { llmCalled, unavailable, ...verdict } = judgement;
+  const { llmCalled, unavailable, verdictNotKept, ...verdict } = judgement;
   const draft = {
     ...key,
     price: candles.at(-1)?.close ?? 0,
@@ -338,5 +348,6 @@ export async function analyseCandles(
     alertReason: decision.reason,
     ...(unavailable ? { unavailable } : {}),
     ...(scored.error ? { outcomesFailed: scored.error } : {}),
+    ...(verdictNotKept ? { verdictNotKept } : {}),
   };
 }

@@ -264,6 +264,33 @@ describe("analyse: the LLM", () => {
     expect((await store.spend(day(now))).costUsd).toBeCloseTo(billed, 12);
   });
 
+  it("stores the signal when the billed verdict cannot be kept, and says so: the answer is paid for", async () => {
+    const model = new ScriptedModel(() => completion(BUY));
+    const request = requestFor(jumpCandles());
+    const { store, ports, now } = setup(request, model);
+    const failingVerdicts = {
+      ...ports,
+      verdicts: Object.assign(Object.create(store), {
+        putVerdict: async () => {
+          throw new Error("ProvisionedThroughputExceededException");
+        },
+      }),
+    };
+    const result = await analyse(request, config(), failingVerdicts, context);
+    expect(result).toMatchObject({
+      status: "stored",
+      llmCalled: true,
+      verdictNotKept: "ProvisionedThroughputExceededException",
+    });
+    expect(model.requests).toHaveLength(1);
+    const billed = (await store.spend(day(now))).costUsd;
+    expect(store.signals).toHaveLength(1);
+    expect(store.signals[0]).toMatchObject({ action: "BUY", confidence: 0.8, costUsd: billed });
+    // A redelivery finds the signal and neither asks nor bills again.
+    await expect(analyse(request, config(), ports, context)).resolves.toMatchObject({ status: "exists" });
+    expect(model.requests).toHaveLength(1);
+  });
+
   it("does not call the model while another delivery holds the claim", async () => {
     const model = new ScriptedModel();
     const request = requestFor(jumpCandles());
