@@ -12,7 +12,7 @@ import { readDlqFile } from "../../local/dlq-files";
 import { dynamoClientFor, startDynalite } from "../../local/emulators";
 import { resolveStoreDir } from "../../local/local-store";
 import { LOCAL_TABLE_NAME } from "../../local/runtime";
-import { isSignalPut, startDynamoFaultProxy } from "../support/dynamo-fault-proxy";
+import { closeKeptBy, isSignalPut, startDynamoFaultProxy } from "../support/dynamo-fault-proxy";
 import { startFakeBotApi } from "../support/fake-bot-api";
 import { REPO_ROOT } from "../support/npm-cli";
 import { addDynamoThrottling, addTelegramFaults, type LlmTally, startFaultyLlm } from "./faults";
@@ -38,6 +38,11 @@ export interface ChaosReport {
   deliveredTwice: number;
   deliveredNever: number;
   billedTwice: number;
+  /**
+   * LLM answers the first run had been paid for but had kept neither as a verdict nor as a signal
+   * when it was killed: the one window where a `kill -9` can have a close asked, and billed, again.
+   */
+  unkeptAtKill: number;
   dlq: { count: number; reasons: Record<string, number> };
   llm: LlmTally;
   /** Sends Telegram answered with 429, and sends to the chat that blocked the bot. */
@@ -60,7 +65,8 @@ export function chaosLine(report: ChaosReport): string {
     `${report.closes} closes, ${report.lost} lost, ${report.duplicated} duplicated, ` +
     `${report.alertsExpected} alerts expected, ${report.deliveredOnce} delivered once, ` +
     `${report.deliveredTwice} twice, ${report.deliveredNever} never, ` +
-    `${report.billedTwice} LLM calls billed twice, ${report.dlq.count} in DLQ (${reasons || "none"})`
+    `${report.billedTwice} LLM calls billed twice (${report.unkeptAtKill} paid for and not yet kept at the kill), ` +
+    `${report.dlq.count} in DLQ (${reasons || "none"})`
   );
 }
 
@@ -146,10 +152,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   addDynamoThrottling(proxy, dynamoRandom);
   // Signal writes the table accepted, over both runs: the first run is killed part way through them.
   let signalWrites = 0;
+  // The closes whose billed answer the table accepted from the first run, as a verdict or a signal.
+  const keptByFirstRun = new Set<string>();
+  let firstRunAlive = true;
   const throttles = proxy.fails;
   proxy.fails = (call) => {
     const refused = throttles(call);
     if (!refused && isSignalPut(call)) signalWrites += 1;
+    const kept = closeKeptBy(call);
+    if (!refused && firstRunAlive && kept) keptByFirstRun.add(kept);
     return refused;
   };
   try {
@@ -181,6 +192,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await new Promise((resolve) => setTimeout(resolve, Math.floor(killRandom() * 1_500)));
     first.child.kill("SIGKILL");
     await first.exited;
+    firstRunAlive = false;
+    const unkeptAtKill = Math.max(0, llm.tally.billed - keptByFirstRun.size);
     options.log(`killed -9 after ${killedAt}; running the same command again`);
 
     const second = startRun(args, env);
@@ -236,6 +249,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       deliveredTwice,
       deliveredNever,
       billedTwice: Math.max(0, llm.tally.billed - billedOnSignals),
+      unkeptAtKill,
       dlq: { count: dlqRows.length, reasons },
       llm: llm.tally,
       telegram: {

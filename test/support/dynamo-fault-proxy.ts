@@ -73,3 +73,15 @@ export async function startDynamoFaultProxy(dynaliteEndpoint: string): Promise<D
 /** A PutItem of a signal item (pk SIGNAL#…), the write after the LLM has answered. */
 export const isSignalPut = (call: DynamoCall): boolean =>
   call.target === "PutItem" && (call.body.Item?.pk?.S ?? "").startsWith("SIGNAL#");
+
+/**
+ * The close whose billed LLM answer a PutItem keeps, or undefined: a billed verdict (pk VERDICT#…),
+ * or a signal that carries the answer's tokens (written even when the verdict's write failed).
+ */
+export function closeKeptBy(call: DynamoCall): string | undefined {
+  const item = call.body.Item;
+  if (call.target !== "PutItem" || !item) return undefined;
+  const [kind, ...key] = (item.pk?.S ?? "").split("#");
+  const keeps = kind === "VERDICT" || (kind === "SIGNAL" && "tokens" in item);
+  return keeps ? `${key.join("#")} ${item.sk?.S}` : undefined;
+}
