@@ -1,13 +1,21 @@
 import { readFile } from "node:fs/promises";
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
+import { errorMessage } from "../core/errors";
 import { onceUntilFailure } from "../runtime/once";
 import { findShipped, resvgWasmCandidates } from "../shared/shipped-files";
 
 let wasmCandidates: string[] = [];
-// resvg's wasm can be initialised once per process, from the first call's candidates.
-const initResvgOnce = onceUntilFailure(async () =>
-  initWasm(await readFile(findShipped("resvg wasm", wasmCandidates))),
-);
+// resvg's wasm can be initialised once per process, from the first call's candidates. Another copy
+// of this module in the same process (a second bundle, a test runner that re-evaluates sources) may
+// have done it already: resvg then refuses a second init, and its one instance serves both.
+const initResvgOnce = onceUntilFailure(async () => {
+  const wasm = await readFile(findShipped("resvg wasm", wasmCandidates));
+  try {
+    await initWasm(wasm);
+  } catch (error) {
+    if (!/already initiali[sz]ed/i.test(errorMessage(error))) throw error;
+  }
+});
 
 /** Loads the wasm once per process; a failure is not cached, so a later render tries again. */
 export function loadResvgWasm(candidates: string[] = resvgWasmCandidates()): Promise<void> {
