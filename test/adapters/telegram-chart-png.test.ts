@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { loadChartFonts } from "../../functions/adapters/chart-font";
 import { svgToPng } from "../../functions/adapters/resvg";
 import { ResvgChartRenderer } from "../../functions/adapters/telegram-chart-png";
@@ -62,6 +62,17 @@ describe("ResvgChartRenderer (wasm, no browser, no native binary)", () => {
     expect(svgToPng(svg, { width: 400 }).byteLength).toBe(blank.byteLength);
     const drawn = svgToPng(svg, { width: 400, fonts: fonts.buffers, fontFamily: fonts.family });
     expect(drawn.byteLength).toBeGreaterThan(blank.byteLength + 500);
+  });
+
+  it("renders from a second copy of the adapter in the same process, which finds resvg loaded", async () => {
+    await new ResvgChartRenderer().render("<svg xmlns='http://www.w3.org/2000/svg' width='1' height='1'/>");
+    vi.resetModules();
+    const second = await import("../../functions/adapters/resvg");
+    await expect(second.loadResvgWasm()).resolves.toBeUndefined();
+    const png = second.svgToPng(`<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"/>`, {
+      width: 40,
+    });
+    expect(pngSize(png)).toEqual({ width: 40, height: 20 });
   });
 
   it("looks beside the bundle first, then in the task root and node_modules", () => {
