@@ -19,7 +19,7 @@ const HOUR = timeframeMs("1h");
 const TICKS = 120;
 /** Fixed, so the replayed series and its alerts are the same on every run. */
 const NOW = Date.parse("2026-06-01T12:30:00Z");
-const config = parseConfig({ watchlist: ["BTC-USD", "ETH-USD"], timeframe: "1h" });
+const config = parseConfig({ watchlist: ["BTC-USD"], timeframe: "1h" });
 const dir = mkdtempSync(join(tmpdir(), "signals-chart-"));
 const dataDir = join(dir, "data");
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
   vi.stubEnv("OPENAI_API_KEY", "");
   vi.spyOn(console, "log").mockImplementation(() => {});
   const series = new Map(
-    ["BTC-USD", "ETH-USD"].map((s) => [s, sampleSeries(s, "1h", config.lookbackCandles + TICKS, NOW)]),
+    ["BTC-USD"].map((s) => [s, sampleSeries(s, "1h", config.lookbackCandles + TICKS, NOW)]),
   );
   const ticks = replayTicks(
     [...series.values()].flatMap((candles) => spanOf(candles, HOUR) ?? []),
