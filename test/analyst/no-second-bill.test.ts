@@ -16,7 +16,13 @@ import {
 import { summarise } from "../../local/summary";
 import { emptyTotals } from "../../local/tick";
 import { HOUR, jumpCandles, requestFor } from "../core/analyst/series";
-import { type DynamoFaultProxy, isSignalPut, startDynamoFaultProxy } from "../support/dynamo-fault-proxy";
+import { captureLogs } from "../support/capture-logs";
+import {
+  type DynamoFaultProxy,
+  isSignalPut,
+  isVerdictPut,
+  startDynamoFaultProxy,
+} from "../support/dynamo-fault-proxy";
 import { startTestQueues } from "../support/emulators";
 import { type FakeServer, startFakeServer } from "../support/http-server";
 import { chatCompletionBody } from "./chat-completions";
@@ -123,5 +129,29 @@ describe("a redelivery after the signal write failed (a DynamoDB proxy over dyna
     } finally {
       await queues.close();
     }
+  });
+
+  it("stores the signal at once when the table refuses the billed verdict, and warns: one request", async () => {
+    const request = requestFor(jumpCandles(), "SOL-USD");
+    const before = openai.requests.length;
+    proxy.fails = isVerdictPut;
+    const { result, lines } = await captureLogs(() =>
+      handler()(eventOf(record(JSON.stringify(request), "m-SOL-USD", 1))),
+    );
+    proxy.fails = () => false;
+    expect(failures(result)).toEqual([]);
+    expect(openai.requests.length - before).toBe(1);
+    expect(await store.getVerdict(request)).toBeUndefined();
+    expect(await store.getSignal(request)).toMatchObject({
+      analyst: "llm",
+      tokens: { prompt: 480, completion: 42 },
+    });
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: "WARN",
+        message: "billed verdict not kept; the stored signal carries it",
+        error: expect.stringContaining("provisioned throughput"),
+      }),
+    );
   });
 });

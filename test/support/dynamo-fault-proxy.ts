@@ -74,6 +74,10 @@ export async function startDynamoFaultProxy(dynaliteEndpoint: string): Promise<D
 export const isSignalPut = (call: DynamoCall): boolean =>
   call.target === "PutItem" && (call.body.Item?.pk?.S ?? "").startsWith("SIGNAL#");
 
+/** A PutItem of a billed verdict (pk VERDICT#…), the write right after the LLM has answered. */
+export const isVerdictPut = (call: DynamoCall): boolean =>
+  call.target === "PutItem" && (call.body.Item?.pk?.S ?? "").startsWith("VERDICT#");
+
 /**
  * The close whose billed LLM answer a PutItem keeps, or undefined: a billed verdict (pk VERDICT#…),
  * or a signal that carries the answer's tokens (written even when the verdict's write failed).
