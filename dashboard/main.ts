@@ -59,10 +59,17 @@ function watchRow(state: State, item: WatchedSymbol): HTMLElement {
         render(state);
       },
     },
+    // The last BUY/SELL and its time on the left, the latest close's price on the right, each
+    // labelled: side by side, the price read as that signal's.
     h(
       "span",
       { class: "watch-main" },
-      h("strong", {}, item.symbol),
+      h(
+        "span",
+        { class: "watch-title" },
+        h("strong", {}, item.symbol),
+        last ? actionBadge(last.action) : null,
+      ),
       h(
         "span",
         { class: "hint small" },
@@ -77,7 +84,7 @@ function watchRow(state: State, item: WatchedSymbol): HTMLElement {
       "span",
       { class: "watch-side" },
       h("span", { class: "price" }, item.price === null ? "–" : formatPrice(item.price)),
-      last ? actionBadge(last.action) : null,
+      item.price === null ? null : h("span", { class: "hint small" }, "last close"),
     ),
   );
 }

@@ -113,7 +113,9 @@ describe.skipIf(!hasChromium)(
         .toContain(
           btcLast.price.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
         );
-      expect(await btcRow.textContent()).toContain(btcAlert.action);
+      // The action with its time, and the price labelled as the latest close's, not the signal's.
+      expect(await btcRow.locator(".watch-main").textContent()).toContain(btcAlert.action);
+      expect(await btcRow.locator(".watch-side").textContent()).toMatch(/^[\d,.]+last close$/);
 
       await page.locator("[data-testid=chart] canvas").first().waitFor();
       const markers = () => markerPoints(page);
