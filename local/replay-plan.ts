@@ -95,3 +95,18 @@ export function replayTimeframe(
       : `the smallest built from the replay's own candles (${lengthOf(dataStep)})`;
   return { timeframe, note: `Timeframe: ${timeframe}, ${spacing} (--timeframe sets a coarser one)` };
 }
+
+/**
+ * The ticks a resumed replay still has to run: a tick is done when every symbol has a signal stored
+ * for the candle it closes (the candle opening one step before it). Running a done tick again would
+ * only have the analyst find each close stored.
+ */
+export function ticksNotStored(
+  ticks: readonly number[],
+  timeframe: Timeframe,
+  storedOpenTimes: ReadonlyMap<string, ReadonlySet<number>>,
+): number[] {
+  const step = timeframeMs(timeframe);
+  const stored = [...storedOpenTimes.values()];
+  return ticks.filter((tick) => stored.length === 0 || stored.some((times) => !times.has(tick - step)));
+}

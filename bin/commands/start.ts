@@ -1,5 +1,6 @@
 import { createServer } from "node:net";
 import { type Command, Option } from "commander";
+import { DynamoStore } from "../../functions/adapters/dynamo-store";
 import { loadReplayFile, ReplaySource } from "../../functions/adapters/prices/replay";
 import type { Config } from "../../functions/core/config";
 import { TIMEFRAMES, type Timeframe, timeframeMs } from "../../functions/core/timeframes";
@@ -8,7 +9,14 @@ import { optionalEnv } from "../../functions/runtime/env";
 import { TELEGRAM_TOKEN } from "../../functions/runtime/secrets";
 import { describeLiveTick } from "../../local/live-report";
 import { recordLatestStore } from "../../local/local-store";
-import { replayTicks, replayTimeframe, type SeriesSpan, spanOf, warmupFor } from "../../local/replay-plan";
+import {
+  replayTicks,
+  replayTimeframe,
+  type SeriesSpan,
+  spanOf,
+  ticksNotStored,
+  warmupFor,
+} from "../../local/replay-plan";
 import { type LocalPipeline, type LocalPipelineOptions, startLocalPipeline } from "../../local/runtime";
 import { sampleSeries } from "../../local/sample-series";
 import { DEFAULT_SERVE_PORT, serveBot } from "../../local/serve";
@@ -173,12 +181,32 @@ async function runReplay(options: StartOptions, config: Config, log: (line: stri
     ticks,
   });
   const pipeline = await startOnStore(storeDir, options, runConfig, () => [plan.source], log);
+  const toRun = ticksNotStored(
+    ticks,
+    runConfig.timeframe,
+    await storedOpenTimes(pipeline.tableName, plan.symbols, runConfig.timeframe, ticks),
+  );
+  const skipped = ticks.length - toRun.length;
   log(
-    `Replaying ${ticks.length} ${runConfig.timeframe} candle closes of ${plan.symbols.join(", ")} from ${plan.label} (${warmup} candles of warm-up)`,
+    `Replaying ${ticks.length} ${runConfig.timeframe} candle closes of ${plan.symbols.join(", ")} from ${plan.label} (${warmup} candles of warm-up${skipped ? `; ${skipped} already stored, skipped` : ""})`,
   );
   const started = performance.now();
-  await pipeline.replay(ticks);
-  return { pipeline, runConfig, seconds: (performance.now() - started) / 1000, ticks: ticks.length };
+  await pipeline.replay(toRun);
+  return { pipeline, runConfig, seconds: (performance.now() - started) / 1000, ticks: toRun.length };
+}
+
+/** Open times of the signals a resumed store already holds within the replay, by symbol. */
+async function storedOpenTimes(tableName: string, symbols: string[], timeframe: Timeframe, ticks: number[]) {
+  const store = new DynamoStore(tableName);
+  const step = timeframeMs(timeframe);
+  const range = { since: (ticks[0] ?? 0) - step, until: ticks.at(-1) ?? 0 };
+  const entries = await Promise.all(
+    symbols.map(async (symbol) => {
+      const signals = await store.history(symbol, timeframe, range);
+      return [symbol, new Set(signals.map((signal) => Date.parse(signal.candleTime)))] as const;
+    }),
+  );
+  return new Map(entries);
 }
 
 async function runLive(options: StartOptions, config: Config, log: (line: string) => void) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { replayTicks, replayTimeframe } from "../../local/replay-plan";
+import { replayTicks, replayTimeframe, ticksNotStored } from "../../local/replay-plan";
 
 const MINUTE = 60_000;
 const span = (stepMs: number) => ({ first: 0, last: 100 * stepMs, stepMs });
@@ -66,5 +66,25 @@ describe("replayTicks: the schedule's firings over a replay", () => {
     // One-minute data up to 00:57: the hour that began at 00:00 is not complete, so it is no close.
     const ticks = replayTicks([{ first: T0 - 3_600_000, last: T0 + 57 * 60_000, stepMs: 60_000 }], "1h", 0);
     expect(ticks.at(-1)).toBe(T0);
+  });
+});
+
+describe("ticksNotStored: what a resumed replay still runs", () => {
+  const HOUR_MS = 3_600_000;
+  const ticks = [1, 2, 3, 4].map((hour) => hour * HOUR_MS);
+  // A tick at hour h closes the candle that opened at h - 1.
+  const opened = (...hours: number[]) => new Set(hours.map((hour) => hour * HOUR_MS));
+
+  it("skips a tick only when every symbol's close of it is stored", () => {
+    const stored = new Map([
+      ["BTC-USD", opened(0, 1, 2)],
+      ["ETH-USD", opened(0, 2)],
+    ]);
+    expect(ticksNotStored(ticks, "1h", stored)).toEqual([2 * HOUR_MS, 4 * HOUR_MS]);
+  });
+
+  it("runs every tick of a store that holds nothing, and none of one that holds them all", () => {
+    expect(ticksNotStored(ticks, "1h", new Map([["BTC-USD", opened()]]))).toEqual(ticks);
+    expect(ticksNotStored(ticks, "1h", new Map([["BTC-USD", opened(0, 1, 2, 3)]]))).toEqual([]);
   });
 });

@@ -50,6 +50,9 @@ describe("npm start keeps every earlier run's store", () => {
 
     const again = await runSignals(["start", "--replay", file, "--data-dir", dataDir]);
     expect(again.stdout).toMatch(/resuming: stored closes are skipped/);
+    // Skipped indeed: none of the 4 closes is queued again.
+    expect(again.stdout).toMatch(/^Replaying 4 1h candle closes .*; 4 already stored, skipped\)$/m);
+    expect(again.stdout).toMatch(/^Queue: 0 deliveries/m);
     expect(storeOf(again.stdout)).toBe(firstStore);
     expect(await storedCount(firstStore)).toBe(8);
 
