@@ -108,6 +108,7 @@ describe("npm run signals -- test-alert", () => {
     expect(result.stderr.trim()).toBe(
       "error: no bot token: set TELEGRAM_BOT_TOKEN (from @BotFather), or pass --aws to use the deployed one",
     );
-    // A true npm process: tens of seconds on a busy machine.
+    // The suite's one true npm process for a failing command (the others run in process): the code
+    // main() returns is the exit npm reports. Tens of seconds on a busy machine.
   }, 120_000);
 });
