@@ -53,6 +53,14 @@ function setup(request: AnalysisRequest, model?: AnalystModel) {
   return { store, ports, now };
 }
 const context = { deliveryId: "message-1", leaseMs: 60_000 };
+
+/** The store, but one of its writes throttled as DynamoDB throttles. */
+const throttling = (store: InMemoryStore, write: "putSignal" | "putVerdict"): InMemoryStore =>
+  Object.assign(Object.create(store), {
+    [write]: async () => {
+      throw new Error("ProvisionedThroughputExceededException");
+    },
+  });
 const day = (now: number) => new Date(now).toISOString().slice(0, 10);
 
 describe("analyse: the gate", () => {
@@ -246,14 +254,7 @@ describe("analyse: the LLM", () => {
     );
     const request = requestFor(jumpCandles());
     const { store, ports, now } = setup(request, model);
-    const failingPut = {
-      ...ports,
-      signals: Object.assign(Object.create(store), {
-        putSignal: async () => {
-          throw new Error("ProvisionedThroughputExceededException");
-        },
-      }),
-    };
+    const failingPut = { ...ports, signals: throttling(store, "putSignal") };
     await expect(analyse(request, config(), failingPut, context)).rejects.toThrow(/Throughput/);
     const billed = (await store.spend(day(now))).costUsd;
     expect(billed).toBeGreaterThan(0);
@@ -268,14 +269,7 @@ describe("analyse: the LLM", () => {
     const model = new ScriptedModel(() => completion(BUY));
     const request = requestFor(jumpCandles());
     const { store, ports, now } = setup(request, model);
-    const failingVerdicts = {
-      ...ports,
-      verdicts: Object.assign(Object.create(store), {
-        putVerdict: async () => {
-          throw new Error("ProvisionedThroughputExceededException");
-        },
-      }),
-    };
+    const failingVerdicts = { ...ports, verdicts: throttling(store, "putVerdict") };
     const result = await analyse(request, config(), failingVerdicts, context);
     expect(result).toMatchObject({
       status: "stored",
